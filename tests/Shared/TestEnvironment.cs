@@ -80,6 +80,16 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>Runs fitsverify on <paramref name="path"/> and fails unless it reports 0 warnings and 0 errors.</summary>
+    public static void AssertFitsVerifyClean(string path)
+    {
+        SkipUnless(FitsVerify is not null, "fitsverify is not installed (apt-get install fitsverify)", isInteropTool: true);
+        var (_, stdout, stderr) = Run(FitsVerify!, [path]);
+        string report = stdout + stderr;
+        Assert.True(report.Contains("Verification found 0 warning(s) and 0 error(s)", StringComparison.Ordinal),
+            $"fitsverify {path}:\n{report}");
+    }
+
     /// <summary>Runs a process to completion (2 minute limit) and returns its exit code and output.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(string fileName, IEnumerable<string> args, string? workingDirectory = null)
     {

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using GpuExtract.Core.Formats;
+using GpuExtract.Core.Planning;
+using GpuExtract.Core.Psf;
+
+namespace GpuExtract.Core.Extraction;
+
+/// <summary>
+/// The frame-level driver: plans patches, hands the frame and its patches to a backend, and
+/// assembles the frame. It never knows which backend it talks to.
+/// </summary>
+public static class FrameExtraction
+{
+    /// <summary>The outcome of one frame: the frame, the model image if asked for, and stage times.</summary>
+    public sealed record Result(Frame Frame, float[]? ModelImage, StageTimes Times, int PatchCount, int UnusablePixels);
+
+    /// <summary>
+    /// Extracts <paramref name="options"/>' fibers and wavelengths from <paramref name="image"/>.
+    /// <paramref name="progress"/> receives (patches done, patches total) from time to time.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">image and PSF disagree, or the options are invalid.</exception>
+    public static Result Run(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options, IExtractionBackend backend,
+        Action<int, int>? progress = null, StageTimes? times = null)
+    {
+        times ??= new StageTimes();
+        if (image.NPixX != psf.NPixX || image.NPixY != psf.NPixY)
+        {
+            throw new ExtractionInputException(
+                $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF describes a {psf.NPixX} x {psf.NPixY} CCD");
+        }
+        var clock = Stopwatch.StartNew();
+        PatchPlan plan = PatchPlanner.Plan(psf, options);
+        float[] weights = image.ComputeWeights();
+        int unusable = CountUnusable(image);
+        times.Plan = Lap(clock);
+
+        var frameInput = new FrameInput
+        {
+            NPixX = image.NPixX,
+            NPixY = image.NPixY,
+            Image = image.Image,
+            Weight = weights,
+            Psf = psf,
+            FiberStart = options.SpecMin,
+            FiberCount = options.NSpec,
+            GridWavelengths = plan.GridWavelengths,
+            HalfDiagonals = plan.HalfDiagonals,
+            PsfError = options.PsfError ?? psf.PsfError,
+            Regularize = options.Regularize,
+            DecorrelateFibers = options.DecorrelateFibers,
+            ComputeModel = options.ComputeModel,
+        };
+        backend.BeginFrame(frameInput);
+        times.Spots = Lap(clock);
+
+        PatchBatch batch = plan.Patches;
+        var results = new PatchResults(batch.OutputCount, plan.HalfDiagonals, options.ComputeModel ? batch.ModelCount : 0);
+        int done = 0;
+        progress?.Invoke(0, batch.Count);
+        backend.Solve(batch, results, n => progress?.Invoke(Interlocked.Add(ref done, n), batch.Count));
+        times.Solve = Lap(clock);
+
+        Frame frame = FrameAssembler.Assemble(plan, results, options);
+        float[]? model = options.ComputeModel ? FrameAssembler.ModelImage(plan, results, image.NPixX, image.NPixY) : null;
+        times.Assemble = Lap(clock);
+        return new Result(frame, model, times, batch.Count, unusable);
+    }
+
+    /// <summary>Pixels whose IMAGE or IVAR is not finite; they get weight 0 and are reported.</summary>
+    private static int CountUnusable(PreprocImage image)
+    {
+        int count = 0;
+        for (int i = 0; i < image.Image.Length; i++)
+        {
+            if (!float.IsFinite(image.Image[i]) || !float.IsFinite(image.Ivar[i]))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        double seconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return seconds;
+    }
+}

@@ -1,0 +1,177 @@
+using GpuExtract.Core.Extraction;
+using GpuExtract.Fits;
+
+namespace GpuExtract.Core.Formats;
+
+/// <summary>
+/// A DESI "preproc" CCD image: IMAGE [electron], IVAR [electron⁻²], MASK (bits), optional READNOISE and
+/// FIBERMAP, and the IMAGE header. Arrays are row-major [NPixY, NPixX].
+/// </summary>
+public sealed class PreprocImage
+{
+    /// <summary>The DESI CCD mask bits that make a pixel unusable for extraction (ccdmask 0x2FF).</summary>
+    public const int BadPixelBits = 0x2FF;
+
+    public required int NPixX { get; init; }
+    public required int NPixY { get; init; }
+
+    /// <summary>Pixel values [electron]; shape [NPixY, NPixX].</summary>
+    public required float[] Image { get; init; }
+
+    /// <summary>Inverse variance [electron⁻²]; shape [NPixY, NPixX].</summary>
+    public required float[] Ivar { get; init; }
+
+    /// <summary>CCD mask bits; shape [NPixY, NPixX]; all 0 when the file has no MASK.</summary>
+    public required int[] Mask { get; init; }
+
+    /// <summary>Read noise [electron]; shape [NPixY, NPixX]; null when absent.</summary>
+    public float[]? ReadNoise { get; init; }
+
+    /// <summary>The IMAGE HDU's header (CAMERA, EXPID, NIGHT, …).</summary>
+    public required FitsHeader Header { get; init; }
+
+    /// <summary>The FIBERMAP table, passed through to frames; null when absent.</summary>
+    public FitsTable? Fibermap { get; init; }
+
+    /// <summary>The file this image was read from ("" when made in memory).</summary>
+    public string FileName { get; init; } = "";
+
+    /// <summary>
+    /// Extraction weights: IVAR where (MASK &amp; 0x2FF) == 0 and both IMAGE and IVAR are finite, else 0
+    /// (DESI's convention; non-finite pixels must never reach the fit). Shape [NPixY, NPixX].
+    /// </summary>
+    public float[] ComputeWeights()
+    {
+        var weights = new float[Image.Length];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            float ivar = Ivar[i];
+            bool usable = (Mask[i] & BadPixelBits) == 0 && float.IsFinite(Image[i]) && float.IsFinite(ivar) && ivar > 0;
+            weights[i] = usable ? ivar : 0f;
+        }
+        return weights;
+    }
+
+    /// <summary>
+    /// Reads a preproc file. IMAGE may be the primary HDU (DESI's layout, EXTNAME IMAGE) or an extension;
+    /// IVAR is required; MASK (plain or tile-compressed) optional.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">a required HDU is missing or shapes disagree.</exception>
+    /// <exception cref="FitsFormatException">the file is not valid FITS.</exception>
+    public static PreprocImage Read(string path)
+    {
+        using var file = FitsFile.Open(path);
+        FitsHdu imageHdu = FindImage(file, path);
+        int[] shape = imageHdu.Shape;
+        if (shape.Length != 2 || shape[0] <= 0 || shape[1] <= 0)
+        {
+            throw new ExtractionInputException($"{path}: HDU {imageHdu.Index} (IMAGE) must be a 2-D image, found shape ({string.Join(", ", shape)})");
+        }
+        float[] image = imageHdu.ReadImage<float>();
+        float[] ivar = ReadPlane(file, path, "IVAR", shape, required: true)!;
+        int[] mask = file.TryGetHdu("MASK", out _) ? ReadMask(file, path, shape) : new int[image.Length];
+        float[]? readNoise = file.TryGetHdu("READNOISE", out _) ? ReadPlane(file, path, "READNOISE", shape, required: false) : null;
+        FitsTable? fibermap = file.TryGetHdu("FIBERMAP", out FitsHdu fibermapHdu) ? fibermapHdu.ReadTable() : null;
+        return new PreprocImage
+        {
+            NPixX = shape[1],
+            NPixY = shape[0],
+            Image = image,
+            Ivar = ivar,
+            Mask = mask,
+            ReadNoise = readNoise,
+            Header = imageHdu.Header,
+            Fibermap = fibermap,
+            FileName = path,
+        };
+    }
+
+    /// <summary>
+    /// Writes the image in DESI's preproc layout (IMAGE primary with EXTNAME IMAGE, IVAR, MASK,
+    /// READNOISE if present, FIBERMAP if present, then <paramref name="extraHdus"/>), atomically;
+    /// <c>.gz</c> names are gzip-compressed.
+    /// </summary>
+    public void Write(string path, Action<FitsWriter>? extraHdus = null)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new FitsWriter(stream, gzip: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
+            int[] shape = [NPixY, NPixX];
+            var imageHeader = new FitsHeader();
+            imageHeader.Set("EXTNAME", "IMAGE");
+            foreach (var card in Header)
+            {
+                if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
+                {
+                    if (card.Key is "COMMENT")
+                    {
+                        imageHeader.AddComment((string)card.Value);
+                    }
+                    else if (card.Key is "HISTORY")
+                    {
+                        imageHeader.AddHistory((string)card.Value);
+                    }
+                    else
+                    {
+                        imageHeader.Set(card.Key, card.Value, card.Comment);
+                    }
+                }
+            }
+            imageHeader.Set("BUNIT", "electron");
+            writer.WriteImage<float>(imageHeader, Image, shape);
+            writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
+            writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
+            if (ReadNoise is not null)
+            {
+                writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
+            }
+            if (Fibermap is not null)
+            {
+                writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(Fibermap));
+            }
+            extraHdus?.Invoke(writer);
+        });
+    }
+
+
+    private static FitsHdu FindImage(FitsFile file, string path)
+    {
+        if (file.TryGetHdu("IMAGE", out FitsHdu named))
+        {
+            return named;
+        }
+        // DESI preproc files may leave the primary HDU unnamed; it is then the image.
+        FitsHdu primary = file[0];
+        if (primary.Kind == HduKind.Image && primary.Shape.Length == 2)
+        {
+            return primary;
+        }
+        throw new ExtractionInputException($"{path}: no IMAGE HDU (neither an HDU named IMAGE nor a 2-D primary image)");
+    }
+
+    private static float[]? ReadPlane(FitsFile file, string path, string name, int[] shape, bool required)
+    {
+        if (!file.TryGetHdu(name, out FitsHdu hdu))
+        {
+            return required ? throw new ExtractionInputException($"{path}: missing HDU {name}") : null;
+        }
+        CheckShape(path, hdu, name, shape);
+        return hdu.ReadImage<float>();
+    }
+
+    private static int[] ReadMask(FitsFile file, string path, int[] shape)
+    {
+        FitsHdu hdu = file["MASK"];
+        CheckShape(path, hdu, "MASK", shape);
+        return hdu.ReadImage<int>();
+    }
+
+    private static void CheckShape(string path, FitsHdu hdu, string name, int[] shape)
+    {
+        if (!hdu.Shape.AsSpan().SequenceEqual(shape))
+        {
+            throw new ExtractionInputException(
+                $"{path}: HDU {name} has shape ({string.Join(", ", hdu.Shape)}) but IMAGE has ({string.Join(", ", shape)})");
+        }
+    }
+}

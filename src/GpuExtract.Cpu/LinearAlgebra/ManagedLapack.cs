@@ -1,0 +1,104 @@
+namespace GpuExtract.Cpu.LinearAlgebra;
+
+/// <summary>
+/// <see cref="ILapack"/> in plain C#, the fallback when no native LAPACK can be loaded: row-oriented
+/// Cholesky, inverse by L⁻¹ then L⁻ᵀ·L⁻¹, and eigen-decomposition by Householder tridiagonalisation
+/// followed by implicit QL. Scratch space grows to the largest n seen and is reused, so repeated
+/// calls of the same size allocate nothing. Not thread-safe: one instance per worker.
+/// </summary>
+public sealed class ManagedLapack : ILapack
+{
+    private double[] _diagonal = [];
+    private double[] _offDiagonal = [];
+    private double[] _tau = [];
+    private double[] _work = [];
+    private double[] _cosines = [];
+    private double[] _sines = [];
+    private double[] _sortedEigenvalues = [];
+    private int[] _order = [];
+    private double[] _eigenvectorRows = [];
+
+    /// <inheritdoc />
+    public string Name => "managed";
+
+    /// <inheritdoc />
+    public bool CholeskyFactor(Span<double> a, int n)
+    {
+        CheckSquare(a.Length, n);
+        return CholeskyFactorization.Factor(a, n);
+    }
+
+    /// <inheritdoc />
+    public void CholeskySolve(ReadOnlySpan<double> factor, int n, Span<double> b)
+    {
+        CheckSquare(factor.Length, n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, n, nameof(b));
+        CholeskyFactorization.Solve(factor, n, b);
+    }
+
+    /// <inheritdoc />
+    public void CholeskyInverse(Span<double> a, int n)
+    {
+        CheckSquare(a.Length, n);
+        CholeskyFactorization.Invert(a, n);
+    }
+
+    /// <inheritdoc />
+    public void SymmetricEigen(Span<double> a, int n, Span<double> eigenvalues)
+    {
+        CheckSquare(a.Length, n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(eigenvalues.Length, n, nameof(eigenvalues));
+        EnsureScratch(n);
+        Span<double> diagonal = _diagonal.AsSpan(0, n);
+        Span<double> vt = _eigenvectorRows.AsSpan(0, n * n);
+
+        HouseholderTridiagonalization.Reduce(a, n, diagonal, _offDiagonal, _tau, _work);
+        HouseholderTridiagonalization.FormTransposedQ(a, n, _tau, vt);
+        TridiagonalQLEigen.Solve(diagonal, _offDiagonal, n, vt, _cosines, _sines);
+
+        // Ascending order; eigenvector k (row order[k] of vt) goes to column k of a.
+        Span<double> sorted = _sortedEigenvalues.AsSpan(0, n);
+        Span<int> order = _order.AsSpan(0, n);
+        diagonal.CopyTo(sorted);
+        for (int k = 0; k < n; k++)
+        {
+            order[k] = k;
+        }
+        sorted.Sort(order);
+        sorted.CopyTo(eigenvalues);
+        for (int k = 0; k < n; k++)
+        {
+            ReadOnlySpan<double> row = vt.Slice(order[k] * n, n);
+            for (int i = 0; i < n; i++)
+            {
+                a[i * n + k] = row[i];
+            }
+        }
+    }
+
+    private void EnsureScratch(int n)
+    {
+        if (_diagonal.Length >= n)
+        {
+            return;
+        }
+        _diagonal = new double[n];
+        _offDiagonal = new double[n];
+        _tau = new double[n];
+        _work = new double[n];
+        _cosines = new double[n];
+        _sines = new double[n];
+        _sortedEigenvalues = new double[n];
+        _order = new int[n];
+        _eigenvectorRows = new double[n * n];
+    }
+
+    internal static void CheckSquare(int length, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (length < (long)n * n)
+        {
+            throw new ArgumentException($"matrix span has {length} elements, fewer than n·n = {(long)n * n}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GpuExtract.Cpu.LinearAlgebra;
+
+/// <summary>
+/// Level-1 operations on contiguous rows of row-major matrices (dot, axpy, plane rotations), with
+/// <see cref="Vector{T}"/>. The managed factorisations are arranged so that every inner loop is one
+/// of these over a contiguous row, never a strided column.
+/// </summary>
+internal static class RowOperations
+{
+    /// <summary>Σ x[i]·y[i] over the common length (x.Length ≤ y.Length).</summary>
+    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int n = x.Length;
+        y = y[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        int width = Vector<double>.Count;
+        int i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= 2 * width)
+        {
+            // Two accumulators hide the FMA latency.
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            for (; i <= n - 2 * width; i += 2 * width)
+            {
+                acc0 += Vector.LoadUnsafe(ref rx, (nuint)i) * Vector.LoadUnsafe(ref ry, (nuint)i);
+                acc1 += Vector.LoadUnsafe(ref rx, (nuint)(i + width)) * Vector.LoadUnsafe(ref ry, (nuint)(i + width));
+            }
+            sum = Vector.Sum(acc0 + acc1);
+        }
+        for (; i < n; i++)
+        {
+            sum += Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+        }
+        return sum;
+    }
+
+    /// <summary>y[i] += alpha·x[i] over x's length (x.Length ≤ y.Length).</summary>
+    public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int n = x.Length;
+        y = y[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        int width = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var va = new Vector<double>(alpha);
+            for (; i <= n - width; i += width)
+            {
+                (Vector.LoadUnsafe(ref ry, (nuint)i) + va * Vector.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
+        }
+    }
+
+    /// <summary>z[i] −= alpha·x[i] + beta·y[i] (the row form of a symmetric rank-2 update).</summary>
+    public static void SubtractTwo(double alpha, ReadOnlySpan<double> x, double beta, ReadOnlySpan<double> y, Span<double> z)
+    {
+        int n = z.Length;
+        x = x[..n];
+        y = y[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rz = ref MemoryMarshal.GetReference(z);
+        int width = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var va = new Vector<double>(alpha);
+            var vb = new Vector<double>(beta);
+            for (; i <= n - width; i += width)
+            {
+                var value = Vector.LoadUnsafe(ref rz, (nuint)i) - va * Vector.LoadUnsafe(ref rx, (nuint)i) - vb * Vector.LoadUnsafe(ref ry, (nuint)i);
+                value.StoreUnsafe(ref rz, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref rz, i) -= alpha * Unsafe.Add(ref rx, i) + beta * Unsafe.Add(ref ry, i);
+        }
+    }
+
+    /// <summary>
+    /// Fused row step of a lower-triangle symmetric matrix–vector product: returns Σ row[c]·v[c] over
+    /// c &lt; row.Length and adds vr·row[c] to p[c] for the same c (the transposed contribution).
+    /// </summary>
+    public static double DotAndAxpy(ReadOnlySpan<double> row, ReadOnlySpan<double> v, double vr, Span<double> p)
+    {
+        int n = row.Length;
+        v = v[..n];
+        p = p[..n];
+        ref double rrow = ref MemoryMarshal.GetReference(row);
+        ref double rv = ref MemoryMarshal.GetReference(v);
+        ref double rp = ref MemoryMarshal.GetReference(p);
+        int width = Vector<double>.Count;
+        int i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var acc = Vector<double>.Zero;
+            var vvr = new Vector<double>(vr);
+            for (; i <= n - width; i += width)
+            {
+                var x = Vector.LoadUnsafe(ref rrow, (nuint)i);
+                acc += x * Vector.LoadUnsafe(ref rv, (nuint)i);
+                (Vector.LoadUnsafe(ref rp, (nuint)i) + vvr * x).StoreUnsafe(ref rp, (nuint)i);
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            double x = Unsafe.Add(ref rrow, i);
+            sum += x * Unsafe.Add(ref rv, i);
+            Unsafe.Add(ref rp, i) += vr * x;
+        }
+        return sum;
+    }
+
+    /// <summary>x[i] *= alpha.</summary>
+    public static void Scale(Span<double> x, double alpha)
+    {
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        int n = x.Length;
+        int width = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var va = new Vector<double>(alpha);
+            for (; i <= n - width; i += width)
+            {
+                (Vector.LoadUnsafe(ref rx, (nuint)i) * va).StoreUnsafe(ref rx, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref rx, i) *= alpha;
+        }
+    }
+
+    /// <summary>Copies the lower triangle of a row-major n × n matrix onto its upper triangle.</summary>
+    public static void MirrorLowerToUpper(Span<double> a, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                a[i * n + j] = a[j * n + i];
+            }
+        }
+    }
+
+    /// <summary>Transposes a row-major n × n matrix in place.</summary>
+    public static void TransposeInPlace(Span<double> a, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                (a[i * n + j], a[j * n + i]) = (a[j * n + i], a[i * n + j]);
+            }
+        }
+    }
+
+    /// <summary>Transposes a row-major n × n float matrix in place.</summary>
+    public static void TransposeInPlace(Span<float> a, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                (a[i * n + j], a[j * n + i]) = (a[j * n + i], a[i * n + j]);
+            }
+        }
+    }
+}
