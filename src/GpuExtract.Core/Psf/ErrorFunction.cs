@@ -123,45 +123,64 @@ public static class ErrorFunction
     /// </summary>
     internal static Vector256<double> Erf(Vector256<double> z, Vector256<double> expMinusZ2)
     {
-        Vector256<double> one = Vector256<double>.One;
         Vector256<double> half = Vector256.Create(0.5);
         Vector256<double> y = Vector256.Abs(z);
+        Vector256<double> isSmall = Vector256.LessThanOrEqual(y, Vector256.Create(0.46875));
+        Vector256<double> isMid = Vector256.LessThanOrEqual(y, Vector256.Create(4.0));
+        uint smallLanes = Vector256.ExtractMostSignificantBits(isSmall);
+        uint midLanes = Vector256.ExtractMostSignificantBits(isMid);
 
-        // |z| ≤ 0.46875: z·A(z²)/B(z²).
-        Vector256<double> s = z * z;
-        Vector256<double> num = Fma(Fma(Fma(Fma(Vector256.Create(A4), s, Vector256.Create(A0)), s, Vector256.Create(A1)), s, Vector256.Create(A2)), s, Vector256.Create(A3));
-        Vector256<double> den = Fma(Fma(Fma(s + Vector256.Create(B0), s, Vector256.Create(B1)), s, Vector256.Create(B2)), s, Vector256.Create(B3));
-        Vector256<double> small = z * num / den;
+        // Each piece is evaluated only when some lane needs it (most groups of four pixel edges
+        // fall in one or two of them); lanes then select their own piece.
+        Vector256<double> small = Vector256<double>.Zero;
+        if (smallLanes != 0)
+        {
+            // |z| ≤ 0.46875: z·A(z²)/B(z²).
+            Vector256<double> s = z * z;
+            Vector256<double> num = Fma(Fma(Fma(Fma(Vector256.Create(A4), s, Vector256.Create(A0)), s, Vector256.Create(A1)), s, Vector256.Create(A2)), s, Vector256.Create(A3));
+            Vector256<double> den = Fma(Fma(Fma(s + Vector256.Create(B0), s, Vector256.Create(B1)), s, Vector256.Create(B2)), s, Vector256.Create(B3));
+            small = z * num / den;
+            if (smallLanes == 0b1111)
+            {
+                return small;
+            }
+        }
 
-        // 0.46875 < |z| ≤ 4: erfc = e^(−z²)·C(|z|)/D(|z|).
-        Vector256<double> numM = Fma(Vector256.Create(C8), y, Vector256.Create(C0));
-        numM = Fma(numM, y, Vector256.Create(C1));
-        numM = Fma(numM, y, Vector256.Create(C2));
-        numM = Fma(numM, y, Vector256.Create(C3));
-        numM = Fma(numM, y, Vector256.Create(C4));
-        numM = Fma(numM, y, Vector256.Create(C5));
-        numM = Fma(numM, y, Vector256.Create(C6));
-        numM = Fma(numM, y, Vector256.Create(C7));
-        Vector256<double> denM = y + Vector256.Create(D0);
-        denM = Fma(denM, y, Vector256.Create(D1));
-        denM = Fma(denM, y, Vector256.Create(D2));
-        denM = Fma(denM, y, Vector256.Create(D3));
-        denM = Fma(denM, y, Vector256.Create(D4));
-        denM = Fma(denM, y, Vector256.Create(D5));
-        denM = Fma(denM, y, Vector256.Create(D6));
-        denM = Fma(denM, y, Vector256.Create(D7));
-        Vector256<double> mid = expMinusZ2 * (numM / denM);
+        Vector256<double> erfc = Vector256<double>.Zero;
+        if (midLanes != 0)
+        {
+            // 0.46875 < |z| ≤ 4: erfc = e^(−z²)·C(|z|)/D(|z|).
+            Vector256<double> numM = Fma(Vector256.Create(C8), y, Vector256.Create(C0));
+            numM = Fma(numM, y, Vector256.Create(C1));
+            numM = Fma(numM, y, Vector256.Create(C2));
+            numM = Fma(numM, y, Vector256.Create(C3));
+            numM = Fma(numM, y, Vector256.Create(C4));
+            numM = Fma(numM, y, Vector256.Create(C5));
+            numM = Fma(numM, y, Vector256.Create(C6));
+            numM = Fma(numM, y, Vector256.Create(C7));
+            Vector256<double> denM = y + Vector256.Create(D0);
+            denM = Fma(denM, y, Vector256.Create(D1));
+            denM = Fma(denM, y, Vector256.Create(D2));
+            denM = Fma(denM, y, Vector256.Create(D3));
+            denM = Fma(denM, y, Vector256.Create(D4));
+            denM = Fma(denM, y, Vector256.Create(D5));
+            denM = Fma(denM, y, Vector256.Create(D6));
+            denM = Fma(denM, y, Vector256.Create(D7));
+            erfc = expMinusZ2 * (numM / denM);
+        }
+        if (midLanes != 0b1111)
+        {
+            // |z| > 4: erfc = e^(−z²)/|z|·(1/√π − P(w)/(z²·Q(w))), w = 1/z² (e^(−z²) underflows to 0 far out).
+            Vector256<double> w = Vector256<double>.One / (y * y);
+            Vector256<double> numL = Fma(Fma(Fma(Fma(Fma(Vector256.Create(P5), w, Vector256.Create(P0)), w, Vector256.Create(P1)), w, Vector256.Create(P2)), w, Vector256.Create(P3)), w, Vector256.Create(P4));
+            Vector256<double> denL = Fma(Fma(Fma(Fma(w + Vector256.Create(Q0), w, Vector256.Create(Q1)), w, Vector256.Create(Q2)), w, Vector256.Create(Q3)), w, Vector256.Create(Q4));
+            Vector256<double> large = expMinusZ2 * ((Vector256.Create(InverseSqrtPi) - w * numL / denL) / y);
+            erfc = Vector256.ConditionalSelect(isMid, erfc, large);
+        }
 
-        // |z| > 4: erfc = e^(−z²)/|z|·(1/√π − P(w)/(z²·Q(w))), w = 1/z² (e^(−z²) underflows to 0 far out).
-        Vector256<double> w = one / (y * y);
-        Vector256<double> numL = Fma(Fma(Fma(Fma(Fma(Vector256.Create(P5), w, Vector256.Create(P0)), w, Vector256.Create(P1)), w, Vector256.Create(P2)), w, Vector256.Create(P3)), w, Vector256.Create(P4));
-        Vector256<double> denL = Fma(Fma(Fma(Fma(w + Vector256.Create(Q0), w, Vector256.Create(Q1)), w, Vector256.Create(Q2)), w, Vector256.Create(Q3)), w, Vector256.Create(Q4));
-        Vector256<double> large = expMinusZ2 * ((Vector256.Create(InverseSqrtPi) - w * numL / denL) / y);
-
-        Vector256<double> erfc = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256.Create(4.0)), mid, large);
         Vector256<double> big = (half - erfc) + half;
         big = Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256<double>.Zero), -big, big);
-        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256.Create(0.46875)), small, big);
+        return Vector256.ConditionalSelect(isSmall, small, big);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -39,6 +39,9 @@ public sealed class GaussHermitePsf
     /// <summary>Per fiber index, λ, x and y at every CCD row; filled on first use (PixelRange).</summary>
     private readonly RowTrace?[] _rowTraces;
 
+    /// <summary>Scratch of <see cref="Spot"/>, one per thread.</summary>
+    private readonly ThreadLocal<SpotWorkspace> _spotWorkspace;
+
     /// <summary>Builds the model from plain coefficients (validated; throws <see cref="PsfFormatException"/>).</summary>
     public GaussHermitePsf(GaussHermitePsfCoefficients coefficients)
         : this(coefficients, "(in-memory PSF coefficients)")
@@ -98,6 +101,8 @@ public sealed class GaussHermitePsf
             return _w.Basis(rows);
         });
         _rowTraces = new RowTrace?[nfiber];
+        SpotGeometry geometry = _geometry;
+        _spotWorkspace = new ThreadLocal<SpotWorkspace>(() => new SpotWorkspace(geometry));
     }
 
     /// <summary>
@@ -179,6 +184,50 @@ public sealed class GaussHermitePsf
         return (_coverageMin[f], _coverageMax[f]);
     }
 
+    /// <summary>
+    /// Trace centres of fibers fiberStart … fiberStart+fiberCount−1 at every wavelength [Å]:
+    /// <paramref name="x"/>, <paramref name="y"/> [pixel] of shape [fiberCount, wavelengths.Length]
+    /// (the Legendre basis is computed once for the grid).
+    /// </summary>
+    public void EvaluateTraces(int fiberStart, int fiberCount, ReadOnlySpan<double> wavelengths, Span<double> x, Span<double> y)
+    {
+        int n = wavelengths.Length;
+        if (fiberCount <= 0 || n == 0)
+        {
+            return;
+        }
+        int f = Index(fiberStart);
+        Index(fiberStart + fiberCount - 1);
+        if (x.Length < fiberCount * n || y.Length < fiberCount * n)
+        {
+            throw new ArgumentException($"x and y need {fiberCount} × {n} values");
+        }
+        _x.EvaluateMany(f, fiberCount, _x.Basis(wavelengths), n, x);
+        _y.EvaluateMany(f, fiberCount, _y.Basis(wavelengths), n, y);
+    }
+
+    /// <summary>
+    /// PSF parameter <paramref name="name"/> of fibers fiberStart … fiberStart+fiberCount−1 at every
+    /// wavelength [Å]; shape [fiberCount, wavelengths.Length].
+    /// </summary>
+    public double[] EvaluateParameter(string name, int fiberStart, int fiberCount, ReadOnlySpan<double> wavelengths)
+    {
+        if (!Coefficients.Parameters.TryGetValue(name, out double[,]? c))
+        {
+            throw new KeyNotFoundException($"PSF has no parameter {name}");
+        }
+        var values = new double[Math.Max(0, fiberCount) * wavelengths.Length];
+        if (values.Length == 0)
+        {
+            return values;
+        }
+        int f = Index(fiberStart);
+        Index(fiberStart + fiberCount - 1);
+        var set = new TraceSet(c, WaveMin, WaveMax);
+        set.EvaluateMany(f, fiberCount, set.Basis(wavelengths), wavelengths.Length, values);
+        return values;
+    }
+
     /// <summary>PSF parameter <paramref name="name"/> (e.g. GHSIGX) of a fiber at a wavelength [Å].</summary>
     public double Parameter(string name, int fiber, double wavelength)
     {
@@ -227,9 +276,9 @@ public sealed class GaussHermitePsf
             (xmin, ymin, rows, cols) = (0, emptyY, 0, 0);
             return;
         }
-        var ws = new SpotWorkspace(_geometry);
-        var basis = new double[_parameterCoefficients];
-        Legendre.Basis([wavelength], WaveMin, WaveMax, _parameterCoefficients, basis);
+        SpotWorkspace ws = _spotWorkspace.Value!;
+        Span<double> basis = stackalloc double[_parameterCoefficients];
+        Legendre.Basis(new ReadOnlySpan<double>(in wavelength), WaveMin, WaveMax, _parameterCoefficients, basis);
         EvaluateParameters(f, basis, 1, 0, ws.Parameters);
         GaussHermiteSpot.Render(_geometry, _x.Evaluate(f, wavelength), _y.Evaluate(f, wavelength), ws.Parameters,
             ws, stamp, out xmin, out ymin, out rows, out cols);
@@ -251,6 +300,10 @@ public sealed class GaussHermitePsf
             Index(fiberStart + fiberCount - 1);
         }
         int nwave = wavelengths.Length;
+        if ((long)fiberCount * nwave * StampRows * StampCols > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(wavelengths), $"{fiberCount} fibers × {nwave} wavelengths of {StampRows}×{StampCols} stamps exceed one array; evaluate fewer at a time");
+        }
         var table = new SpotTable(fiberCount * nwave, StampRows, StampCols);
         if (table.Count == 0)
         {

@@ -309,4 +309,25 @@ public class GaussHermitePsfTests
         }));
         Assert.Contains("GH-3-4", e.Message);
     }
+
+    [Fact]
+    public void EvaluateTracesAndParameter_AgreeWithScalarEvaluation()
+    {
+        var psf = new GaussHermitePsf(SyntheticPsf.Random(seed: 6));
+        double[] waves = [4990, 5123.4, 5500, 5999.9];
+        var x = new double[3 * waves.Length];
+        var y = new double[3 * waves.Length];
+        psf.EvaluateTraces(21, 3, waves, x, y);
+        double[] sigma = psf.EvaluateParameter("GHSIGY", 21, 3, waves);
+        for (int f = 0; f < 3; f++)
+        {
+            for (int k = 0; k < waves.Length; k++)
+            {
+                int i = f * waves.Length + k;
+                Assert.Equal(psf.X(21 + f, waves[k]), x[i], 12);
+                Assert.Equal(psf.Y(21 + f, waves[k]), y[i], 12);
+                Assert.Equal(psf.Parameter("GHSIGY", 21 + f, waves[k]), sigma[i], 14);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ internal static class ReferencePsf
         {
             if (!Cache.TryGetValue(path, out var psf))
             {
-                psf = new GaussHermitePsf(AstropyPsf.Read(path));
+                psf = GaussHermitePsf.Load(path);
                 Cache[path] = psf;
             }
             return psf;

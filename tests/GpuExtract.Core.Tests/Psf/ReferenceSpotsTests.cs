@@ -114,6 +114,39 @@ public class ReferenceSpotsTests(ITestOutputHelper output)
         Assert.True(worst <= WavelengthTolerance, $"max |Δλ| = {worst:E3} Å > {WavelengthTolerance:E0}");
     }
 
+    [SkippableFact]
+    public void WDisp_IsSigmaYOverTheTraceSlope()
+    {
+        // The reference takes Å/pixel as numpy.gradient of its λ(y) fit at whole rows, interpolated.
+        // Inside the CCD that matches the exact slope 1/(dy/dλ) to the gradient's O(h²) error
+        // (≲ 1e-5 here); at the CCD ends (psf.wmin/wmax lie half a row outside) numpy.interp holds the
+        // one-sided end difference, off by O(h) ≲ 1e-2. Both far below what matters for
+        // ndiag = round(9·wdisp/dλ).
+        var (psf, _) = LoadReference();
+        double worstInside = 0, worstEnds = 0;
+        int ndiag = 0;
+        foreach (int fiber in (int[])[0, 250, 499])
+        {
+            foreach (double w in (double[])[psf.CcdWaveMin, 6000, 0.5 * (psf.CcdWaveMin + psf.CcdWaveMax), 7500, psf.CcdWaveMax])
+            {
+                double slope = (psf.Y(fiber, w + 0.01) - psf.Y(fiber, w - 0.01)) / 0.02;
+                double expected = psf.Parameter("GHSIGY", fiber, w) / slope;
+                double relative = Math.Abs(psf.WDisp(fiber, w) / expected - 1);
+                bool end = w == psf.CcdWaveMin || w == psf.CcdWaveMax;
+                (worstInside, worstEnds) = end ? (worstInside, Math.Max(worstEnds, relative)) : (Math.Max(worstInside, relative), worstEnds);
+                if (w == psf.CcdWaveMin || w == psf.CcdWaveMax || w == 0.5 * (psf.CcdWaveMin + psf.CcdWaveMax))
+                {
+                    ndiag = Math.Max(ndiag, (int)Math.Round(9 * psf.WDisp(fiber, w) / 0.8));
+                }
+            }
+        }
+        output.WriteLine($"wdisp vs σ_y/(dy/dλ): max relative difference {worstInside:E2} inside, {worstEnds:E2} at the CCD ends; 9·wdisp/dλ rounds up to {ndiag}");
+        Assert.True(worstInside <= 1e-5, $"max relative difference inside the CCD {worstInside:E2}");
+        Assert.True(worstEnds <= 1e-2, $"max relative difference at the CCD ends {worstEnds:E2}");
+        // The reference frames keep 11 diagonals: ndiag = min(this, 11 // 2, 17 // 2) = 5 needs ≥ 5.
+        Assert.True(ndiag >= 5, $"ndiag from wdisp = {ndiag}");
+    }
+
     /// <summary>Max |a − b| over the reference stamp's shape, plus any nonzero padding of a (must be 0).</summary>
     private static double MaxDifference(double[] stamp, int stampCols, double[,] reference)
     {
