@@ -139,7 +139,11 @@ internal static class CardFormatter
         string padded = standard ? escaped.PadRight(8) : escaped;
         if (prefix.Length + padded.Length + 2 <= CardLength)
         {
-            images.Add(Finish(prefix + "'" + padded + "'", comment));
+            // Like cfitsio and astropy, a short quoted value fills columns 11–30 so the comment starts
+            // in column 32. Astropy verifies CHECKSUM by re-formatting that card; the same layout keeps
+            // its sum identical.
+            string quoted = "'" + padded + "'";
+            images.Add(Finish(prefix + (standard ? quoted.PadRight(20) : quoted), comment));
             return;
         }
         if (!standard)

@@ -116,10 +116,17 @@ public sealed class FitsTable
         }
         int size = ColumnLayout.ElementSize(column.TypeCode);
         var result = new T[RowCount][];
+        // Descriptors may share heap bytes, but not without limit: bounds memory for corrupt descriptors.
+        long budget = 8 * _heapLength + (1 << 20);
         for (int row = 0; row < RowCount; row++)
         {
             var (count, offset) = HeapSlice(layout, row, column.TypeCode == 'X' ? 0 : size);
             long bytes = column.TypeCode == 'X' ? (count + 7) / 8 : count * size;
+            budget -= count * Math.Max(1, size);
+            if (budget < 0)
+            {
+                throw Error($"column {column.Name}: variable-length descriptors refer to far more data than the heap holds ({_heapLength} bytes)");
+            }
             var cells = _data.AsSpan((int)(_heapOffset + offset), (int)bytes).ToArray();
             result[row] = new T[count];
             DecodeCells(layout, column.TypeCode, cells, result[row], _ => (int)(_heapOffset + offset));

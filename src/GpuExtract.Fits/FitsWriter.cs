@@ -192,7 +192,7 @@ public sealed partial class FitsWriter : IDisposable
     /// BZERO/TZERO of the unsigned conventions as an exact integer card: 2^63 does not fit a long,
     /// so it is kept as a double that <see cref="CardFormatter"/> writes in integer form.
     /// </summary>
-    private static object ZeroValue(double zero) => Math.Abs(zero) < 9.2233720368547758E18 ? (long)zero : zero;
+    private static object ZeroValue(double zero) => Math.Abs(zero) < 9.2233720368547758E18 ? (object)(long)zero : zero;
 
     private static Span<byte> Encode(ReadOnlySpan<byte> values, int start, StorageType storage, byte[] buffer)
     {

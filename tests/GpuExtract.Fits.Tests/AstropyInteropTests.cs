@@ -24,7 +24,7 @@ public class AstropyInteropTests(ITestOutputHelper output)
                 {
                     difference = e.Kind switch
                     {
-                        "image" => e.CompareImage(file[e.Hdu]),
+                        "image" or "imagehash" => e.CompareImage(file[e.Hdu]),
                         "header" => e.CompareHeader(file[e.Hdu].Header),
                         _ => e.CompareColumn(file[e.Hdu].ReadTable()),
                     };
@@ -164,5 +164,136 @@ for fname in ['astropy.fits', 'astropy.fits.gz']:
         Assert.Equal("erg", table.Column("SPEC").Unit);
         Assert.True(table.Column("VARD").IsVariableLength);
         Assert.Contains(file[0].Header, c => c.Key == "HISTORY");
+    }
+
+    [SkippableFact]
+    public void ReferencePreproc_ReadsLikeAstropyWithChecksumsVerified()
+    {
+        string? path = TestEnvironment.SharedFile("reference/small-preproc.fits.gz", out string why);
+        Skip.If(path is null, why);
+        using var dir = new TempDirectory();
+        string script = $$"""
+P = {{System.Text.Json.JsonSerializer.Serialize(path)}}
+with fits.open(P, checksum=True) as h:
+    for name in ['IMAGE', 'IVAR', 'MASK', 'TRUTH', 'TRUTHWAVE', 'NOISELESS']:
+        expect_image_hash(P, h.index_of(name), h[name].data)
+    expect_image(P, h.index_of('TRUTH'), h['TRUTH'].data)
+    f = h['FIBERMAP'].data
+    fi = h.index_of('FIBERMAP')
+    for c in ['FIBER', 'Z', 'FIBER_THROUGHPUT']:
+        expect_column(P, fi, c, f[c])
+    for c in ['OBJTYPE', 'TRUTHTYPE']:
+        expect_strings(P, fi, c, f[c])
+    for key in ['EXTNAME', 'CAMERA', 'EXPID']:
+        if key in h[0].header:
+            expect_header(P, 0, key, h[0].header[key])
+""";
+        List<AstropyExpectation> expectations = AstropyExpectation.Make(script, dir.Path);
+        Assert.Contains(expectations, e => e.Kind == "imagehash" && e.Dtype == "int16");
+        AssertAllMatch(expectations);
+        using var file = FitsFile.Open(path!, verifyChecksums: true);
+        Assert.Equal(HduKind.CompressedImage, file["MASK"].Kind);
+        Assert.Equal(16, file["MASK"].Bitpix);
+        Assert.Equal([4128, 4114], file["MASK"].Shape);
+        Assert.Equal([4128, 4114], file["IMAGE"].Shape);
+        Assert.Equal(HduKind.BinaryTable, file["FIBERMAP"].Kind);
+    }
+
+    [SkippableFact]
+    public void ReferenceBundlePreproc_MaskWithCosmicsDecompressesLikeAstropy()
+    {
+        // bundle0 has cosmic-ray and bad-column bits set, so its RICE_1 MASK exercises non-trivial tiles.
+        string? path = TestEnvironment.SharedFile("reference/bundle0-preproc.fits.gz", out string why);
+        Skip.If(path is null, why);
+        using var dir = new TempDirectory();
+        string script = $$"""
+P = {{System.Text.Json.JsonSerializer.Serialize(path)}}
+with fits.open(P) as h:
+    expect_image_hash(P, h.index_of('MASK'), h['MASK'].data)
+    print('# nonzero %d' % np.count_nonzero(h['MASK'].data), file=sys.stderr)
+""";
+        List<AstropyExpectation> expectations = AstropyExpectation.Make(script, dir.Path);
+        AssertAllMatch(expectations);
+        using var file = FitsFile.Open(path!);
+        short[] mask = file["MASK"].ReadImage<short>();
+        int nonzero = mask.Count(m => m != 0);
+        output.WriteLine($"bundle0 MASK: {nonzero} non-zero pixels");
+        Assert.True(nonzero > 100, $"only {nonzero} masked pixels; the README describes a bad column and 122 cosmic pixels");
+    }
+
+    [SkippableFact]
+    public void Written_ReadByAstropyToIdenticalValuesWithValidChecksums()
+    {
+        using var dir = new TempDirectory();
+        var written = new WrittenFiles(dir.Path);
+        File.WriteAllText(Path.Combine(dir.Path, "manifest.txt"), written.Manifest);
+        const string script = """
+import warnings
+warnings.simplefilter('error')   # a checksum or standard-conformance warning fails the check
+ok = bad = 0
+opened = {}
+for line in open(os.path.join(D, 'manifest.txt')).read().split('\n'):
+    fname, hdu, kind, name, dtype, binf = line.split('|')
+    hdu = int(hdu)
+    if fname not in opened:
+        opened[fname] = fits.open(os.path.join(D, fname), checksum=True)
+        opened[fname].verify('exception')
+    h = opened[fname][hdu]
+    label = '%s HDU %d %s %s' % (fname, hdu, kind, name)
+    try:
+        if kind == 'image':
+            assert h.name == name, 'EXTNAME %s' % h.name
+            got = h.data
+        elif kind == 'column':
+            got = h.data[name]
+        elif kind == 'strings':
+            got = list(h.data[name])
+            want = open(os.path.join(D, binf)).read().split('\n')
+            assert got == want, '%r != %r' % (got, want)
+            print('OK', label); ok += 1; continue
+        elif kind == 'header':
+            got = h.header[name]
+            want = open(os.path.join(D, binf)).read()
+            assert got == want, '%r != %r' % (got, want)
+            print('OK', label); ok += 1; continue
+        want = np.fromfile(os.path.join(D, binf), dtype=np.dtype(dtype).newbyteorder('<'))
+        got = np.asarray(got)
+        # astropy has no signed-byte column convention: TZERO -128 B columns come back as float64.
+        if not (dtype == 'int8' and kind == 'column'):
+            assert got.dtype.newbyteorder('<') == np.dtype(dtype).newbyteorder('<'), 'dtype %s, expected %s' % (got.dtype, dtype)
+        assert np.array_equal(got.ravel(), want, equal_nan=(dtype.startswith('float'))), 'values differ: %r vs %r' % (got.ravel()[:8], want[:8])
+        print('OK', label); ok += 1
+    except Exception as e:
+        print('DIFF', label, e); bad += 1
+for f in opened.values():
+    f.close()
+print('SUMMARY ok=%d bad=%d' % (ok, bad))
+""";
+        string result = TestEnvironment.RunPython(AstropyScripts.Prelude + script, dir.Path);
+        output.WriteLine(result);
+        Assert.Contains("SUMMARY ok=", result);
+        Assert.DoesNotContain("DIFF", result);
+        Assert.Contains($"SUMMARY ok={written.Manifest.Split('\n').Length} bad=0", result);
+    }
+
+    [SkippableFact]
+    public void Written_FitsverifyReportsNoErrorsOrWarnings()
+    {
+        TestEnvironment.SkipUnless(TestEnvironment.FitsVerify is not null, "fitsverify is not installed (apt-get install fitsverify)", isInteropTool: true);
+        using var dir = new TempDirectory();
+        var written = new WrittenFiles(dir.Path);
+        var failures = new List<string>();
+        foreach (string path in written.Files)
+        {
+            var (_, stdout, stderr) = TestEnvironment.Run(TestEnvironment.FitsVerify!, ["-l", path]);
+            var summary = System.Text.RegularExpressions.Regex.Match(stdout, @"Verification found (\d+) warning\(s\) and (\d+) error\(s\)");
+            string line = summary.Success ? summary.Value : $"no summary line; stderr: {stderr}";
+            output.WriteLine($"{Path.GetFileName(path)}: {line}");
+            if (!summary.Success || summary.Groups[1].Value != "0" || summary.Groups[2].Value != "0")
+            {
+                failures.Add($"{Path.GetFileName(path)}: {line}\n{stdout}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }

@@ -72,6 +72,8 @@ public class ImageTests
         using var file = FitsFile.Open(stream, "u16.fits");
         Assert.Equal(16, file[0].Bitpix);
         Assert.Equal(32768.0, file[0].Header.GetDouble("BZERO"));
+        // Written as an integer card, as astropy needs to recognise the unsigned convention.
+        Assert.IsType<long>(file[0].Header.Find("BZERO")!.Value);
         Assert.Equal([0f, 1f, 32767f, 32768f, 65535f], file[0].ReadImage<float>());
         Assert.Equal([0, 1, 32767, 32768, 65535], file[0].ReadImage<int>());
         Assert.Equal([0L, 1, 32767, 32768, 65535], file[0].ReadImage<long>());

@@ -57,7 +57,8 @@ internal sealed class TileGeometry
             {
                 throw hdu.Error($"ZTILE{k + 1} = {tile[k]} is not positive");
             }
-            tile[k] = Math.Max(tile[k], 1);
+            // A tile longer than its axis is the whole axis (and keeps the grid arithmetic in range).
+            tile[k] = Math.Clamp(tile[k], 1, Math.Max(axes[k], 1));
         }
         var geometry = new TileGeometry(axes, tile);
         if (geometry.TileCount > table.RowCount)
