@@ -1,0 +1,371 @@
+using System.Diagnostics;
+using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Psf;
+using GpuExtract.Cpu.LinearAlgebra;
+
+namespace GpuExtract.Cpu.Extraction;
+
+/// <summary>
+/// Solves one patch at a time (DESIGN §1.4, the reference's <c>ex2d_patch</c>): normal equations from the
+/// spots, f = iCov⁻¹·y and C = iCov⁻¹ by Cholesky (clipped eigh when the Cholesky fails), then the
+/// resolution matrix by per-fiber signal decorrelation (Q_bb = C_bb^(−½)) or, with
+/// <see cref="FrameInput.DecorrelateFibers"/>, noise decorrelation (Q = iCov^(½)); then flux, ivar, the
+/// resolution band, chi2pix, pixmask fraction and the model for the patch's kept bins.
+/// One instance per worker: it owns its scratch (grown to the largest patch, never per patch) and its
+/// <see cref="ILapack"/>, and is not thread-safe.
+/// </summary>
+public sealed class PatchSolver
+{
+    private readonly ILapack _lapack;
+    private readonly PatchStamps _stamps = new();
+    private double[] _icov = [];
+    private double[] _work = [];
+    private double[] _block = [];
+    private double[] _rhs = [];
+    private double[] _flux = [];
+    private double[] _fluxWeight = [];
+    private double[] _eigenvalues = [];
+    private double[] _scale = [];
+    private double[] _rowSums = [];
+    private double[] _convolved = [];
+    private double[] _vectorScratch = [];
+    private double[] _model = [];
+    private double[] _chi2 = [];
+    private double[] _counted = [];
+    private double[] _usable = [];
+
+    /// <param name="lapack">This worker's dense linear algebra (not shared with other workers).</param>
+    public PatchSolver(ILapack lapack)
+    {
+        _lapack = lapack ?? throw new ArgumentNullException(nameof(lapack));
+    }
+
+    /// <summary>The linear algebra this solver uses.</summary>
+    public ILapack Lapack => _lapack;
+
+    /// <summary>Stage times and FLOPs of every patch this solver has solved.</summary>
+    public PatchStatistics Statistics { get; } = new();
+
+    /// <summary>
+    /// The deconvolved flux f of the last patch solved (fiber-major, pad bins and neighbour fibers included)
+    /// [electron per bin]; 0 for a patch whose pixels are all unusable.
+    /// </summary>
+    public ReadOnlySpan<double> DeconvolvedFlux => _flux.AsSpan(0, _stamps.UnknownCount);
+
+    /// <summary>
+    /// Solves patch <paramref name="p"/> of <paramref name="batch"/> (offsets computed) against the frame's
+    /// pixels and its spots (<paramref name="spots"/> indexed by <see cref="FrameInput.SpotIndex"/>), writing the
+    /// patch's kept bins into <paramref name="results"/> and, when <see cref="FrameInput.ComputeModel"/>, its
+    /// model pixels. Never writes NaN or ±Inf.
+    /// </summary>
+    public void Solve(FrameInput frame, SpotTable spots, PatchBatch batch, int p, PatchResults results)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ValidateResults(frame, batch, p, results);
+        _stamps.Load(frame, spots, batch, p);
+        int n = _stamps.UnknownCount;
+        EnsureCapacity(n, _stamps.WaveCount, _stamps.Box.PixelCount);
+        Span<double> icov = _icov.AsSpan(0, n * n);
+        Span<double> rhs = _rhs.AsSpan(0, n);
+        Span<double> fluxWeight = _fluxWeight.AsSpan(0, n);
+        long overlapPixels = NormalEquations.Accumulate(_stamps, icov, rhs, fluxWeight);
+        // All pixels unusable (or every spot off the box): nothing constrains any bin.
+        bool empty = !(NormalEquations.MaxFluxWeight(fluxWeight) > 0);
+        if (!empty)
+        {
+            NormalEquations.Regularize(icov, fluxWeight, frame.Regularize, n);
+        }
+        long normalDone = Stopwatch.GetTimestamp();
+        Statistics.AddStage(PatchStage.NormalEquations, normalDone - start, 2.0 * overlapPixels + 4.0 * _stamps.StampPixelCount);
+
+        bool choleskyFailed = false;
+        long solveDone = normalDone;
+        if (empty)
+        {
+            _flux.AsSpan(0, n).Clear();
+            WriteEmptyBins(frame, batch, p, results);
+        }
+        else
+        {
+            choleskyFailed = !SolveFlux(frame, n, out bool haveEigen, out double solveFlops);
+            solveDone = Stopwatch.GetTimestamp();
+            Statistics.AddStage(PatchStage.Cholesky, solveDone - normalDone, solveFlops);
+            double decorrelationFlops = frame.DecorrelateFibers
+                ? DecorrelateNoise(frame, batch, p, results, haveEigen)
+                : DecorrelateSignal(frame, batch, p, results);
+            long decorrelationDone = Stopwatch.GetTimestamp();
+            Statistics.AddStage(PatchStage.Decorrelation, decorrelationDone - solveDone, decorrelationFlops);
+            solveDone = decorrelationDone;
+        }
+
+        double outputFlops = WriteDiagnostics(frame, batch, p, results);
+        Statistics.AddStage(PatchStage.Outputs, Stopwatch.GetTimestamp() - solveDone, outputFlops);
+        Statistics.CountPatch(n, choleskyFailed, empty);
+    }
+
+    /// <summary>
+    /// f = iCov⁻¹·y and, for signal decorrelation, C = iCov⁻¹ in _icov. With noise decorrelation a copy of
+    /// iCov is kept in _work for its eigh. If the Cholesky fails: the reference's clipped eigh of iCov
+    /// (C = V·diag(1/λ')·Vᵀ, f = C·y); V then stays in _work and λ in _eigenvalues (<paramref name="haveEigen"/>).
+    /// Returns false when the Cholesky failed.
+    /// </summary>
+    private bool SolveFlux(FrameInput frame, int n, out bool haveEigen, out double flops)
+    {
+        bool noiseDecorrelation = frame.DecorrelateFibers;
+        Span<double> icov = _icov.AsSpan(0, n * n);
+        Span<double> work = _work.AsSpan(0, n * n);
+        Span<double> flux = _flux.AsSpan(0, n);
+        double cube = (double)n * n * n;
+        if (noiseDecorrelation)
+        {
+            icov.CopyTo(work);
+        }
+        if (_lapack.CholeskyFactor(icov, n))
+        {
+            _rhs.AsSpan(0, n).CopyTo(flux);
+            _lapack.CholeskySolve(icov, n, flux);
+            flops = cube / 3 + 2.0 * n * n;
+            if (!noiseDecorrelation)
+            {
+                _lapack.CholeskyInverse(icov, n);
+                flops += 2 * cube / 3;
+            }
+            haveEigen = false;
+            return true;
+        }
+
+        // The factor destroyed iCov: form it again (same numbers) where no copy was kept.
+        flops = cube / 3;
+        if (!noiseDecorrelation)
+        {
+            long overlapPixels = NormalEquations.Accumulate(_stamps, work, _rhs, _fluxWeight);
+            NormalEquations.Regularize(work, _fluxWeight, frame.Regularize, n);
+            flops += 2.0 * overlapPixels;
+        }
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, n);
+        Span<double> scale = _scale.AsSpan(0, n);
+        _lapack.SymmetricEigen(work, n, eigenvalues);
+        EigenCompose.Inverse(eigenvalues, scale);
+        EigenCompose.Apply(work, scale, n, _rhs.AsSpan(0, n), flux, _vectorScratch);
+        flops += 9 * cube + 4.0 * n * n;
+        if (!noiseDecorrelation)
+        {
+            EigenCompose.Compose(work, scale, n, icov, _vectorScratch);
+            flops += cube;
+        }
+        haveEigen = true;
+        return false;
+    }
+
+    /// <summary>Signal decorrelation: Q_bb = C_bb^(−½) for each kept fiber's block b of C (in _icov). Returns FLOPs.</summary>
+    private double DecorrelateSignal(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    {
+        int n = _stamps.UnknownCount;
+        int nw = _stamps.WaveCount;
+        int halfDiagonals = frame.HalfDiagonals;
+        ReadOnlySpan<double> covariance = _icov.AsSpan(0, n * n);
+        Span<double> block = _block.AsSpan(0, nw * nw);
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, nw);
+        Span<double> scale = _scale.AsSpan(0, nw);
+        Span<double> rowSums = _rowSums.AsSpan(0, nw);
+        Span<double> convolved = _convolved.AsSpan(0, nw);
+        int coreOffset = batch.CoreOffset[p];
+        int coreCount = batch.CoreCount[p];
+        double flops = 0;
+        for (int a = 0; a < batch.KeepFiberCount[p]; a++)
+        {
+            int fiber = batch.KeepFiberOffset[p] + a;
+            int offset = fiber * nw;
+            for (int r = 0; r < nw; r++)
+            {
+                covariance.Slice((offset + r) * n + offset, nw).CopyTo(block.Slice(r * nw, nw));
+            }
+            _lapack.SymmetricEigen(block, nw, eigenvalues);
+            EigenCompose.InverseSqrt(eigenvalues, scale);
+            ResolutionMatrix.Decorrelate(block, scale, nw, _flux.AsSpan(offset, nw), rowSums, convolved, _vectorScratch);
+            for (int c = 0; c < coreCount; c++)
+            {
+                int k = coreOffset + c;
+                int row = batch.OutputOffset[p] + a * coreCount + c;
+                WriteBin(results, row, convolved[k], rowSums[k], _fluxWeight[offset + k]);
+                Span<double> band = results.Resolution.AsSpan(row * results.DiagonalCount, results.DiagonalCount);
+                ResolutionMatrix.BandColumn(block, scale, nw, rowSums, k, k - halfDiagonals, 0, nw, band, _vectorScratch);
+                SanitizeBand(band, halfDiagonals);
+            }
+            double m = nw;
+            flops += 9 * m * m * m + 8 * m * m + 2 * m * (m + results.DiagonalCount * coreCount);
+        }
+        return flops;
+    }
+
+    /// <summary>Noise decorrelation: Q = iCov^(½) from the eigh of the whole iCov (kept in _work). Returns FLOPs.</summary>
+    private double DecorrelateNoise(FrameInput frame, PatchBatch batch, int p, PatchResults results, bool haveEigen)
+    {
+        int n = _stamps.UnknownCount;
+        int nw = _stamps.WaveCount;
+        int halfDiagonals = frame.HalfDiagonals;
+        Span<double> vectors = _work.AsSpan(0, n * n);
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, n);
+        Span<double> scale = _scale.AsSpan(0, n);
+        Span<double> rowSums = _rowSums.AsSpan(0, n);
+        Span<double> convolved = _convolved.AsSpan(0, n);
+        double m = n;
+        double flops = 8 * m * m;
+        if (!haveEigen)
+        {
+            _lapack.SymmetricEigen(vectors, n, eigenvalues);
+            flops += 9 * m * m * m;
+        }
+        EigenCompose.Sqrt(eigenvalues, scale);
+        ResolutionMatrix.Decorrelate(vectors, scale, n, _flux.AsSpan(0, n), rowSums, convolved, _vectorScratch);
+        int coreOffset = batch.CoreOffset[p];
+        int coreCount = batch.CoreCount[p];
+        for (int a = 0; a < batch.KeepFiberCount[p]; a++)
+        {
+            // The reference keeps only each fiber's own diagonal block of the (fiber-coupling) R.
+            int offset = (batch.KeepFiberOffset[p] + a) * nw;
+            for (int c = 0; c < coreCount; c++)
+            {
+                int j = offset + coreOffset + c;
+                int row = batch.OutputOffset[p] + a * coreCount + c;
+                WriteBin(results, row, convolved[j], rowSums[j], _fluxWeight[j]);
+                Span<double> band = results.Resolution.AsSpan(row * results.DiagonalCount, results.DiagonalCount);
+                ResolutionMatrix.BandColumn(vectors, scale, n, rowSums, j, j - halfDiagonals, offset, offset + nw, band, _vectorScratch);
+                SanitizeBand(band, halfDiagonals);
+                flops += 2 * m * (1 + results.DiagonalCount);
+            }
+        }
+        return flops;
+    }
+
+    /// <summary>Flux and ivar of one bin: ivar = s², 0 where fluxweight is 0; a non-finite value gives flux 0, ivar 0.</summary>
+    private static void WriteBin(PatchResults results, int row, double flux, double rowSum, double fluxWeight)
+    {
+        double ivar = fluxWeight == 0 ? 0.0 : rowSum * rowSum;
+        if (!double.IsFinite(flux) || !double.IsFinite(ivar))
+        {
+            flux = 0;
+            ivar = 0;
+        }
+        results.Flux[row] = flux;
+        results.Ivar[row] = ivar;
+    }
+
+    /// <summary>A band with any non-finite entry becomes the identity column (1 on the main diagonal).</summary>
+    private static void SanitizeBand(Span<double> band, int halfDiagonals)
+    {
+        foreach (double value in band)
+        {
+            if (!double.IsFinite(value))
+            {
+                band.Clear();
+                band[halfDiagonals] = 1.0;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kept bins of a patch with no usable pixel: flux 0, ivar 0, resolution the identity column. (With
+    /// <c>Regularize</c> &gt; 0 the reference's R is then exactly the identity; with 0 it is undefined, NaN.)
+    /// </summary>
+    private static void WriteEmptyBins(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    {
+        int rows = batch.KeepFiberCount[p] * batch.CoreCount[p];
+        int first = batch.OutputOffset[p];
+        results.Flux.AsSpan(first, rows).Clear();
+        results.Ivar.AsSpan(first, rows).Clear();
+        Span<double> bands = results.Resolution.AsSpan(first * results.DiagonalCount, rows * results.DiagonalCount);
+        bands.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            bands[r * results.DiagonalCount + frame.HalfDiagonals] = 1.0;
+        }
+    }
+
+    /// <summary>Model, chi2pix and pixmask fraction of the kept bins (and the model pixels if wanted). Returns FLOPs.</summary>
+    private double WriteDiagnostics(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    {
+        int pixelCount = _stamps.Box.PixelCount;
+        Span<double> model = _model.AsSpan(0, pixelCount);
+        Span<double> chi2 = _chi2.AsSpan(0, pixelCount);
+        Span<double> counted = _counted.AsSpan(0, pixelCount);
+        Span<double> usable = _usable.AsSpan(0, pixelCount);
+        PatchDiagnostics.Model(_stamps, _flux, model);
+        PatchDiagnostics.PixelChi2(_stamps, model, frame.PsfError, chi2, counted, usable);
+        int nw = _stamps.WaveCount;
+        int coreCount = batch.CoreCount[p];
+        double flops = 2.0 * _stamps.StampPixelCount + 12.0 * pixelCount;
+        for (int a = 0; a < batch.KeepFiberCount[p]; a++)
+        {
+            int offset = (batch.KeepFiberOffset[p] + a) * nw + batch.CoreOffset[p];
+            for (int c = 0; c < coreCount; c++)
+            {
+                int j = offset + c;
+                int row = batch.OutputOffset[p] + a * coreCount + c;
+                double chi2Pix = PatchDiagnostics.Chi2Pix(
+                    PatchDiagnostics.StampSum(_stamps, j, chi2), PatchDiagnostics.StampSum(_stamps, j, counted));
+                double pixmask = 1.0 - PatchDiagnostics.StampSum(_stamps, j, usable);
+                results.Chi2Pix[row] = double.IsFinite(chi2Pix) ? chi2Pix : 0.0;
+                results.PixmaskFraction[row] = double.IsFinite(pixmask) ? pixmask : 1.0;
+                flops += 6.0 * _stamps.Width[j] * _stamps.Height[j];
+            }
+        }
+        if (frame.ComputeModel && pixelCount > 0)
+        {
+            model.CopyTo(results.Model.AsSpan((int)batch.ModelOffset[p], pixelCount));
+        }
+        return flops;
+    }
+
+    private static void ValidateResults(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    {
+        if (results.DiagonalCount != 2 * frame.HalfDiagonals + 1)
+        {
+            throw new InvalidOperationException(
+                $"PatchResults has {results.DiagonalCount} diagonals but the frame asks for 2·{frame.HalfDiagonals}+1");
+        }
+        long lastRow = (long)batch.OutputOffset[p] + (long)batch.KeepFiberCount[p] * batch.CoreCount[p];
+        if (batch.OutputOffset[p] < 0 || lastRow > results.Flux.Length)
+        {
+            throw new InvalidOperationException(
+                $"Patch {p}: output rows {batch.OutputOffset[p]}…{lastRow - 1} exceed the {results.Flux.Length} rows of PatchResults");
+        }
+        if (frame.ComputeModel && batch.ModelOffset[p] + batch.Box(p).PixelCount > results.Model.Length)
+        {
+            throw new InvalidOperationException(
+                $"Patch {p}: model pixels from {batch.ModelOffset[p]} ({batch.Box(p).PixelCount}) exceed the {results.Model.Length} of PatchResults");
+        }
+    }
+
+    private void EnsureCapacity(int n, int nw, int pixelCount)
+    {
+        if (_icov.Length < n * n)
+        {
+            _icov = new double[n * n];
+            _work = new double[n * n];
+        }
+        if (_rhs.Length < n)
+        {
+            _rhs = new double[n];
+            _flux = new double[n];
+            _fluxWeight = new double[n];
+            _eigenvalues = new double[n];
+            _scale = new double[n];
+            _rowSums = new double[n];
+            _convolved = new double[n];
+            _vectorScratch = new double[2 * n];
+        }
+        if (_block.Length < nw * nw)
+        {
+            _block = new double[nw * nw];
+        }
+        if (_model.Length < pixelCount)
+        {
+            _model = new double[pixelCount];
+            _chi2 = new double[pixelCount];
+            _counted = new double[pixelCount];
+            _usable = new double[pixelCount];
+        }
+    }
+}
