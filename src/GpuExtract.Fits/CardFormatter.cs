@@ -79,6 +79,10 @@ internal static class CardFormatter
         images.Add(Finish(line, card.Comment));
     }
 
+    /// <summary>True when <paramref name="card"/> needs the CONTINUE long-string convention.</summary>
+    public static bool NeedsContinue(FitsCard card) =>
+        card.Value is string text && !card.IsCommentary && IsStandardKey(card.Key) && text.Replace("'", "''").Length > 68;
+
     /// <summary>A real in shortest round-trip form ("R"), always with a '.' or exponent so it reads back as real.</summary>
     public static string FormatReal(double real)
     {
@@ -159,6 +163,11 @@ internal static class CardFormatter
                 }
                 escapedLength += add;
                 take++;
+            }
+            // Never start the next piece with a quote: astropy 5.2 misreads such CONTINUE cards.
+            while (take > 1 && position + take < raw.Length && raw[position + take] == '\'')
+            {
+                take--;
             }
             bool last = position + take >= raw.Length;
             string piece = raw.Substring(position, take).Replace("'", "''");

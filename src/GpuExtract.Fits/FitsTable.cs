@@ -127,11 +127,12 @@ public sealed class FitsTable
         return result;
     }
 
-    /// <summary>Raw bytes of the heap slice of a variable-length cell (used by the tile decompressor).</summary>
-    internal ReadOnlySpan<byte> VariableCellBytes(ColumnLayout layout, int row)
+    /// <summary>Raw stored bytes of the heap slice of a variable-length cell (used by the tile decompressor).</summary>
+    internal ArraySegment<byte> VariableCellBytes(ColumnLayout layout, int row)
     {
-        var (count, offset) = HeapSlice(layout, row, Math.Max(1, ColumnLayout.ElementSize(layout.Column.TypeCode)));
-        return _data.AsSpan((int)(_heapOffset + offset), (int)(count * Math.Max(1, ColumnLayout.ElementSize(layout.Column.TypeCode))));
+        int size = Math.Max(1, ColumnLayout.ElementSize(layout.Column.TypeCode));
+        var (count, offset) = HeapSlice(layout, row, size);
+        return new ArraySegment<byte>(_data, (int)(_heapOffset + offset), (int)(count * size));
     }
 
     /// <summary>Raw stored bytes of one fixed-width cell.</summary>

@@ -210,6 +210,12 @@ public sealed partial class FitsWriter : IDisposable
     private void WriteHeader(List<FitsCard> cards, ulong dataSum)
     {
         uint data = FitsChecksum.Fold(dataSum);
+        // The OGIP long-string convention asks for LONGSTRN before its first use (fitsverify warns otherwise).
+        int firstLong = cards.FindIndex(CardFormatter.NeedsContinue);
+        if (firstLong >= 0 && !cards.Exists(c => c.Key == "LONGSTRN"))
+        {
+            cards.Insert(firstLong, new FitsCard("LONGSTRN", "OGIP 1.0", "The OGIP long string convention may be used"));
+        }
         cards.Add(new FitsCard("DATASUM", data.ToString(System.Globalization.CultureInfo.InvariantCulture), "data unit checksum"));
         cards.Add(new FitsCard("CHECKSUM", FitsChecksum.Placeholder, "HDU checksum"));
         var images = new List<string>(cards.Count + 4);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using GpuExtract.Core.Planning;
 
 namespace GpuExtract.Core.Psf;
@@ -12,16 +13,6 @@ namespace GpuExtract.Core.Psf;
 /// </remarks>
 public sealed class GaussHermitePsf
 {
-    // Parameter rows of the per-fiber coefficient block: sigmas, tails, then GH-i-j at GhFirst + j·(GhDegX+1) + i.
-    private const int SigmaX = 0;
-    private const int SigmaY = 1;
-    private const int TailAmp = 2;
-    private const int TailCore = 3;
-    private const int TailXScale = 4;
-    private const int TailYScale = 5;
-    private const int TailIndex = 6;
-    private const int GhFirst = 7;
-
     /// <summary>Wavelengths per work item of <see cref="EvaluateSpots"/>.</summary>
     private const int WavelengthChunk = 128;
 
@@ -29,10 +20,13 @@ public sealed class GaussHermitePsf
     private readonly TraceSet _y;
     private readonly TraceSet _w;
     private readonly SpotGeometry _geometry;
-    private readonly int _parameterCount;
+    private readonly int _parameterStride;
     private readonly int _parameterCoefficients;
 
-    /// <summary>Coefficients of every model parameter; shape [nfiber, _parameterCount, _parameterCoefficients].</summary>
+    /// <summary>
+    /// Legendre coefficients of every model parameter (layout <see cref="SpotParameter"/>), transposed
+    /// so that one spot's parameters are a vector sum: shape [nfiber, ncoef, _parameterStride].
+    /// </summary>
     private readonly double[] _parameters;
 
     /// <summary>λ at y = −0.5 and y = NPIX_Y − 0.5 per fiber index (the reference's _wmin_spec/_wmax_spec).</summary>
@@ -62,23 +56,23 @@ public sealed class GaussHermitePsf
         _w = _y.Invert();
 
         int nfiber = c.FiberCount;
-        _parameterCount = GhFirst + (c.GhDegX + 1) * (c.GhDegY + 1);
+        _parameterStride = (_geometry.ParameterCount + 3) / 4 * 4;
         _parameterCoefficients = c.Parameters["GHSIGX"].GetLength(1);
-        _parameters = new double[nfiber * _parameterCount * _parameterCoefficients];
-        CopyParameter(c.Parameters["GHSIGX"], SigmaX);
-        CopyParameter(c.Parameters["GHSIGY"], SigmaY);
+        _parameters = new double[nfiber * _parameterCoefficients * _parameterStride];
+        CopyParameter(c.Parameters["GHSIGX"], SpotParameter.SigmaX);
+        CopyParameter(c.Parameters["GHSIGY"], SpotParameter.SigmaY);
         for (int t = 0; t < GaussHermitePsfCoefficients.TailParameters.Length; t++)
         {
             if (c.Parameters.TryGetValue(GaussHermitePsfCoefficients.TailParameters[t], out double[,]? tail))
             {
-                CopyParameter(tail, TailAmp + t);
+                CopyParameter(tail, SpotParameter.TailAmp + t);
             }
         }
         for (int j = 0; j <= c.GhDegY; j++)
         {
             for (int i = 0; i <= c.GhDegX; i++)
             {
-                CopyParameter(c.Parameters[GaussHermitePsfCoefficients.GhName(i, j)], GhFirst + j * (c.GhDegX + 1) + i);
+                CopyParameter(c.Parameters[GaussHermitePsfCoefficients.GhName(i, j)], SpotParameter.GhFirst + j * (c.GhDegX + 1) + i);
             }
         }
 
@@ -209,7 +203,7 @@ public sealed class GaussHermitePsf
     public double WDisp(int fiber, double wavelength)
     {
         int f = Index(fiber);
-        double sigmaY = ParameterAt(f, SigmaY, Legendre.Argument(wavelength, WaveMin, WaveMax));
+        double sigmaY = ParameterAt(f, SpotParameter.SigmaY, Legendre.Argument(wavelength, WaveMin, WaveMax));
         return AngstromsPerPixel(RowTraceOf(f).Wavelength, wavelength) * sigmaY;
     }
 
@@ -234,15 +228,11 @@ public sealed class GaussHermitePsf
             return;
         }
         var ws = new SpotWorkspace(_geometry);
-        double u = Legendre.Argument(wavelength, WaveMin, WaveMax);
-        for (int p = 0; p < ws.Gh.Length; p++)
-        {
-            ws.Gh[p] = ParameterAt(f, GhFirst + p, u);
-        }
-        var tail = new SpotTail(ParameterAt(f, TailAmp, u), ParameterAt(f, TailCore, u), ParameterAt(f, TailXScale, u),
-            ParameterAt(f, TailYScale, u), ParameterAt(f, TailIndex, u));
-        GaussHermiteSpot.Render(_geometry, _x.Evaluate(f, wavelength), _y.Evaluate(f, wavelength),
-            ParameterAt(f, SigmaX, u), ParameterAt(f, SigmaY, u), tail, ws, stamp, out xmin, out ymin, out rows, out cols);
+        var basis = new double[_parameterCoefficients];
+        Legendre.Basis([wavelength], WaveMin, WaveMax, _parameterCoefficients, basis);
+        EvaluateParameters(f, basis, 1, 0, ws.Parameters);
+        GaussHermiteSpot.Render(_geometry, _x.Evaluate(f, wavelength), _y.Evaluate(f, wavelength), ws.Parameters,
+            ws, stamp, out xmin, out ymin, out rows, out cols);
     }
 
     /// <summary>
@@ -273,7 +263,7 @@ public sealed class GaussHermitePsf
         int first = fiberStart - FiberMin;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
         Parallel.For(0, fiberCount * nchunk, options,
-            () => new ChunkWorkspace(_geometry, _parameterCount),
+            () => new ChunkWorkspace(_geometry),
             (item, _, ws) =>
             {
                 EvaluateChunk(first + item / nchunk, item % nchunk, waves, basis, table, (item / nchunk) * nwave, ws);
@@ -363,18 +353,42 @@ public sealed class GaussHermitePsf
         int ncoef = c.GetLength(1);
         for (int f = 0; f < c.GetLength(0); f++)
         {
-            int offset = (f * _parameterCount + row) * _parameterCoefficients;
             for (int k = 0; k < ncoef; k++)
             {
-                _parameters[offset + k] = c[f, k];
+                _parameters[(f * _parameterCoefficients + k) * _parameterStride + row] = c[f, k];
             }
         }
     }
 
-    private ReadOnlySpan<double> ParameterBlock(int f) => _parameters.AsSpan(f * _parameterCount * _parameterCoefficients, _parameterCount * _parameterCoefficients);
+    /// <summary>One model parameter (row of <see cref="SpotParameter"/>) of fiber index f at Legendre argument u.</summary>
+    private double ParameterAt(int f, int row, double u)
+    {
+        Span<double> c = stackalloc double[_parameterCoefficients];
+        for (int k = 0; k < c.Length; k++)
+        {
+            c[k] = _parameters[(f * _parameterCoefficients + k) * _parameterStride + row];
+        }
+        return Legendre.Evaluate(c, u);
+    }
 
-    private double ParameterAt(int f, int row, double u) =>
-        Legendre.Evaluate(_parameters.AsSpan((f * _parameterCount + row) * _parameterCoefficients, _parameterCoefficients), u);
+    /// <summary>
+    /// Every model parameter of fiber index f at argument k of a PSF-domain basis [ncoef, n]:
+    /// destination[p] = Σ_c coefficient[f, c, p]·basis[c, k], four parameters per vector operation.
+    /// </summary>
+    private void EvaluateParameters(int f, ReadOnlySpan<double> basis, int n, int k, Span<double> destination)
+    {
+        ref double coef = ref _parameters[f * _parameterCoefficients * _parameterStride];
+        ref double dst = ref destination[0];
+        for (int p = 0; p < _parameterStride; p += 4)
+        {
+            Vector256<double> acc = Vector256.LoadUnsafe(ref coef, (nuint)p) * Vector256.Create(basis[k]);
+            for (int c = 1; c < _parameterCoefficients; c++)
+            {
+                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref coef, (nuint)(c * _parameterStride + p)), Vector256.Create(basis[c * n + k]), acc);
+            }
+            acc.StoreUnsafe(ref dst, (nuint)p);
+        }
+    }
 
     /// <summary>The reference's coverage test of xypix; emptyY is the row origin it reports when not covered.</summary>
     private bool Covered(int f, double wavelength, out int emptyY)
@@ -399,29 +413,22 @@ public sealed class GaussHermitePsf
         int n = Math.Min(WavelengthChunk, waves.Length - k0);
         _x.EvaluateMany(f, 1, basis.X(chunk), n, ws.X);
         _y.EvaluateMany(f, 1, basis.Y(chunk), n, ws.Y);
-        Legendre.EvaluateMany(ParameterBlock(f), _parameterCoefficients, basis.Parameters(chunk), n, ws.Parameters);
+        ReadOnlySpan<double> psfBasis = basis.Parameters(chunk);
 
         int stampSize = StampRows * StampCols;
-        double[] p = ws.Parameters;
-        double[] gh = ws.Spot.Gh;
         for (int k = 0; k < n; k++)
         {
             int i = spotOffset + k0 + k;
             double x = ws.X[k], y = ws.Y[k];
             table.CenterX[i] = x;
             table.CenterY[i] = y;
-            Span<double> stamp = table.Values.AsSpan(i * stampSize, stampSize);
             if (!Covered(f, waves[k0 + k], out int emptyY))
             {
                 (table.XMin[i], table.YMin[i], table.Rows[i], table.Cols[i]) = (0, emptyY, 0, 0);
                 continue; // the table's stamps start as zeros
             }
-            for (int q = 0; q < gh.Length; q++)
-            {
-                gh[q] = p[(GhFirst + q) * n + k];
-            }
-            var tail = new SpotTail(p[TailAmp * n + k], p[TailCore * n + k], p[TailXScale * n + k], p[TailYScale * n + k], p[TailIndex * n + k]);
-            GaussHermiteSpot.Render(_geometry, x, y, p[SigmaX * n + k], p[SigmaY * n + k], tail, ws.Spot, stamp,
+            EvaluateParameters(f, psfBasis, n, k, ws.Spot.Parameters);
+            GaussHermiteSpot.Render(_geometry, x, y, ws.Spot.Parameters, ws.Spot, table.Values.AsSpan(i * stampSize, stampSize),
                 out table.XMin[i], out table.YMin[i], out table.Rows[i], out table.Cols[i]);
         }
     }
@@ -619,14 +626,11 @@ public sealed class GaussHermitePsf
     }
 
     /// <summary>Per-thread buffers of <see cref="EvaluateSpots"/>.</summary>
-    private sealed class ChunkWorkspace(in SpotGeometry g, int parameterCount)
+    private sealed class ChunkWorkspace(in SpotGeometry g)
     {
         public double[] X { get; } = new double[WavelengthChunk];
 
         public double[] Y { get; } = new double[WavelengthChunk];
-
-        /// <summary>Every model parameter at the block's wavelengths; shape [parameterCount, n].</summary>
-        public double[] Parameters { get; } = new double[parameterCount * WavelengthChunk];
 
         public SpotWorkspace Spot { get; } = new(g);
     }

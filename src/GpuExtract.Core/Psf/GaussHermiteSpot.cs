@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GpuExtract.Core.Psf;
 
@@ -10,26 +10,44 @@ internal readonly record struct SpotGeometry(int HalfSizeX, int HalfSizeY, int G
     public int StampRows => 2 * HalfSizeY + 1;
 
     public int StampCols => 2 * HalfSizeX + 1;
+
+    /// <summary>Number of model parameters of one spot (see <see cref="SpotParameter"/>).</summary>
+    public int ParameterCount => SpotParameter.GhFirst + (GhDegX + 1) * (GhDegY + 1);
 }
 
-/// <summary>The tail parameters of one spot (TAILAMP … TAILINDE); all 0 when the PSF has no tails.</summary>
-internal readonly record struct SpotTail(double Amplitude, double Core, double XScale, double YScale, double Index);
+/// <summary>Positions of the model parameters in one spot's parameter vector.</summary>
+internal static class SpotParameter
+{
+    public const int SigmaX = 0;
+    public const int SigmaY = 1;
+    public const int TailAmp = 2;
+    public const int TailCore = 3;
+    public const int TailXScale = 4;
+    public const int TailYScale = 5;
+    public const int TailIndex = 6;
+
+    /// <summary>GH-i-j is at GhFirst + j·(GhDegX+1) + i.</summary>
+    public const int GhFirst = 7;
+}
 
 /// <summary>Per-thread scratch buffers for <see cref="GaussHermiteSpot.Render"/>; no allocation per spot.</summary>
 internal sealed class SpotWorkspace
 {
     public SpotWorkspace(in SpotGeometry g)
     {
-        int width = Vector<double>.Count;
-        StrideX = (g.StampCols + width - 1) / width * width;
+        StrideX = (g.StampCols + 3) / 4 * 4;
         Px = new double[(g.GhDegX + 1) * StrideX];
         Py = new double[(g.GhDegY + 1) * g.StampRows];
+        PyT = new double[g.StampRows * (g.GhDegY + 1)];
         T = new double[(g.GhDegY + 1) * StrideX];
         Image = new double[g.StampRows * StrideX];
-        Gh = new double[(g.GhDegX + 1) * (g.GhDegY + 1)];
+        Scratch = new double[Math.Max(
+            HermiteIntegrals.ScratchLength(g.StampCols, g.GhDegX),
+            HermiteIntegrals.ScratchLength(g.StampRows, g.GhDegY))];
+        Parameters = new double[(g.ParameterCount + 3) / 4 * 4];
     }
 
-    /// <summary>Row stride of Px, T and Image: StampCols rounded up to the SIMD width (padding is 0).</summary>
+    /// <summary>Row stride of Px, T and Image: StampCols rounded up to 4 doubles (padding is 0).</summary>
     public int StrideX { get; }
 
     /// <summary>Pixel-integrated Hermite functions along x; shape [GhDegX+1, StrideX].</summary>
@@ -38,14 +56,20 @@ internal sealed class SpotWorkspace
     /// <summary>Pixel-integrated Hermite functions along y; shape [GhDegY+1, rows].</summary>
     public double[] Py { get; }
 
+    /// <summary>Py transposed; shape [rows, GhDegY+1].</summary>
+    public double[] PyT { get; }
+
     /// <summary>T = GH·Px; shape [GhDegY+1, StrideX].</summary>
     public double[] T { get; }
 
     /// <summary>Unnormalised stamp; shape [StampRows, StrideX].</summary>
     public double[] Image { get; }
 
-    /// <summary>Hermite coefficients GH-i-j of the spot at [j·(GhDegX+1) + i]; filled by the caller.</summary>
-    public double[] Gh { get; }
+    /// <summary>Scratch of <see cref="HermiteIntegrals"/>.</summary>
+    public double[] Scratch { get; }
+
+    /// <summary>The spot's model parameters (layout <see cref="SpotParameter"/>), padded to 4.</summary>
+    public double[] Parameters { get; }
 }
 
 /// <summary>
@@ -57,23 +81,12 @@ internal sealed class SpotWorkspace
 internal static class GaussHermiteSpot
 {
     /// <summary>
-    /// Renders the spot centred at (x, y) into <paramref name="stamp"/> (shape [StampRows, StampCols];
-    /// the CCD-clipped stamp at its top left, the rest 0). Returns the clipped origin and size;
+    /// Renders the spot centred at (x, y) with model parameters <paramref name="p"/> (layout
+    /// <see cref="SpotParameter"/>) into <paramref name="stamp"/> (shape [StampRows, StampCols]; the
+    /// CCD-clipped stamp at its top left, the rest 0). Returns the clipped origin and size;
     /// rows = cols = 0 when the stamp lies entirely off the CCD.
     /// </summary>
-    /// <param name="g">Stamp and CCD geometry.</param>
-    /// <param name="x">Trace centre x [pixel].</param>
-    /// <param name="y">Trace centre y [pixel].</param>
-    /// <param name="sigmaX">GHSIGX [pixel].</param>
-    /// <param name="sigmaY">GHSIGY [pixel].</param>
-    /// <param name="tail">Tail parameters.</param>
-    /// <param name="ws">Scratch, with <see cref="SpotWorkspace.Gh"/> already holding this spot's GH-i-j.</param>
-    /// <param name="stamp">Output, StampRows·StampCols values.</param>
-    /// <param name="xmin">First CCD column of the clipped stamp.</param>
-    /// <param name="ymin">First CCD row of the clipped stamp.</param>
-    /// <param name="rows">Rows kept.</param>
-    /// <param name="cols">Columns kept.</param>
-    public static void Render(in SpotGeometry g, double x, double y, double sigmaX, double sigmaY, in SpotTail tail,
+    public static void Render(in SpotGeometry g, double x, double y, ReadOnlySpan<double> p,
         SpotWorkspace ws, Span<double> stamp, out int xmin, out int ymin, out int rows, out int cols)
     {
         int stampCols = g.StampCols;
@@ -115,32 +128,50 @@ internal static class GaussHermiteSpot
         int nx = xhi - xlo;
         int ny = yhi - ylo;
         int stride = ws.StrideX;
+        int degY1 = g.GhDegY + 1;
         double[] image = ws.Image;
 
-        HermiteIntegrals.Evaluate(xlo, nx, x, sigmaX, g.GhDegX, ws.Px, stride);
-        HermiteIntegrals.Evaluate(ylo, ny, y, sigmaY, g.GhDegY, ws.Py, ny);
-        Core(g.GhDegX, g.GhDegY, ny, stride, ws.Gh, ws.Px, ws.Py, ws.T, image);
-
-        if (tail.Amplitude != 0)
+        HermiteIntegrals.Evaluate(xlo, nx, x, p[SpotParameter.SigmaX], g.GhDegX, ws.Px, stride, ws.Scratch);
+        HermiteIntegrals.Evaluate(ylo, ny, y, p[SpotParameter.SigmaY], g.GhDegY, ws.Py, ny, ws.Scratch);
+        for (int j = 0; j < degY1; j++)
         {
-            // A zero amplitude adds exactly 0 (the reference adds 0·finite); skipping saves a pow per pixel.
-            AddTail(image, stride, nx, ny, xlo, ylo, x, y, tail);
-        }
-
-        // Negative pixels to 0, then the sum over the whole (unclipped) stamp.
-        double sum = 0;
-        for (int r = 0; r < ny; r++)
-        {
-            Span<double> row = image.AsSpan(r * stride, nx);
-            for (int c = 0; c < row.Length; c++)
+            for (int r = 0; r < ny; r++)
             {
-                if (row[c] < 0)
-                {
-                    row[c] = 0;
-                }
-                sum += row[c];
+                ws.PyT[r * degY1 + j] = ws.Py[j * ny + r];
             }
         }
+
+        // T[j, :] = Σ_i GH-i-j·Px[i, :], then image[r, :] = Σ_j Py[j, r]·T[j, :].
+        int nvec = stride / 4;
+        ReadOnlySpan<double> gh = p[SpotParameter.GhFirst..];
+        ref double t = ref MemoryMarshal.GetArrayDataReference(ws.T);
+        for (int j = 0; j < degY1; j++)
+        {
+            Combine(gh.Slice(j * (g.GhDegX + 1), g.GhDegX + 1), ref MemoryMarshal.GetArrayDataReference(ws.Px), stride,
+                ref Unsafe.Add(ref t, j * stride), nvec);
+        }
+        for (int r = 0; r < ny; r++)
+        {
+            Combine(ws.PyT.AsSpan(r * degY1, degY1), ref t, stride, ref image[r * stride], nvec);
+        }
+
+        double tailAmp = p[SpotParameter.TailAmp];
+        if (tailAmp != 0)
+        {
+            // A zero amplitude adds exactly 0 (the reference adds 0·finite); skipping saves a pow per pixel.
+            AddTail(image, stride, nx, ny, xlo, ylo, x, y, p);
+        }
+
+        // Negative pixels to 0, then the sum over the whole (unclipped) stamp; padding columns are 0.
+        Vector256<double> sumv = Vector256<double>.Zero;
+        ref double img = ref MemoryMarshal.GetArrayDataReference(image);
+        for (int i = 0; i < ny * stride; i += 4)
+        {
+            Vector256<double> v = Vector256.Max(Vector256.LoadUnsafe(ref img, (nuint)i), Vector256<double>.Zero);
+            v.StoreUnsafe(ref img, (nuint)i);
+            sumv += v;
+        }
+        double scale = 1.0 / Vector256.Sum(sumv);
 
         // Cut to the CCD after normalising, as the reference's PSF.xypix does.
         int c0 = 0, c1 = nx, r0 = 0, r1 = ny;
@@ -173,7 +204,7 @@ internal static class GaussHermiteSpot
 
         for (int r = 0; r < rows; r++)
         {
-            Divide(image.AsSpan((r + r0) * stride + c0, cols), sum, stamp.Slice(r * stampCols, cols));
+            Scale(image.AsSpan((r + r0) * stride + c0, cols), scale, stamp.Slice(r * stampCols, cols));
             if (cols < stampCols)
             {
                 stamp.Slice(r * stampCols + cols, stampCols - cols).Clear();
@@ -194,40 +225,36 @@ internal static class GaussHermiteSpot
         cols = 0;
     }
 
-    /// <summary>image[r, :] = Σ_j Py[j, r]·T[j, :] with T[j, :] = Σ_i GH[j, i]·Px[i, :], over padded rows.</summary>
-    private static void Core(int degX, int degY, int ny, int stride, double[] gh, double[] px, double[] py, double[] t, double[] image)
+    /// <summary>dst[0 … 4·nvec) = Σ_k coef[k]·src[k·stride …], four vectors at a time in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(ReadOnlySpan<double> coef, ref double src, int stride, ref double dst, int nvec)
     {
-        int nvec = stride / Vector<double>.Count;
-        int width = Vector<double>.Count;
-        ref double pxRef = ref MemoryMarshal.GetArrayDataReference(px);
-        ref double tRef = ref MemoryMarshal.GetArrayDataReference(t);
-        ref double imageRef = ref MemoryMarshal.GetArrayDataReference(image);
-
-        for (int j = 0; j <= degY; j++)
+        int b = 0;
+        for (; b + 4 <= nvec; b += 4)
         {
-            int ghRow = j * (degX + 1);
-            for (int b = 0; b < nvec; b++)
+            Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int k = 0; k < coef.Length; k++)
             {
-                Vector<double> acc = Vector<double>.Zero;
-                for (int i = 0; i <= degX; i++)
-                {
-                    acc += new Vector<double>(gh[ghRow + i]) * Vector.LoadUnsafe(ref pxRef, (nuint)(i * stride + b * width));
-                }
-                acc.StoreUnsafe(ref tRef, (nuint)(j * stride + b * width));
+                Vector256<double> c = Vector256.Create(coef[k]);
+                ref double row = ref Unsafe.Add(ref src, k * stride + b * 4);
+                a0 = Vector256.MultiplyAddEstimate(c, Vector256.LoadUnsafe(ref row), a0);
+                a1 = Vector256.MultiplyAddEstimate(c, Vector256.LoadUnsafe(ref row, 4), a1);
+                a2 = Vector256.MultiplyAddEstimate(c, Vector256.LoadUnsafe(ref row, 8), a2);
+                a3 = Vector256.MultiplyAddEstimate(c, Vector256.LoadUnsafe(ref row, 12), a3);
             }
+            a0.StoreUnsafe(ref dst, (nuint)(b * 4));
+            a1.StoreUnsafe(ref dst, (nuint)(b * 4 + 4));
+            a2.StoreUnsafe(ref dst, (nuint)(b * 4 + 8));
+            a3.StoreUnsafe(ref dst, (nuint)(b * 4 + 12));
         }
-
-        for (int r = 0; r < ny; r++)
+        for (; b < nvec; b++)
         {
-            for (int b = 0; b < nvec; b++)
+            Vector256<double> a = Vector256<double>.Zero;
+            for (int k = 0; k < coef.Length; k++)
             {
-                Vector<double> acc = Vector<double>.Zero;
-                for (int j = 0; j <= degY; j++)
-                {
-                    acc += new Vector<double>(py[j * ny + r]) * Vector.LoadUnsafe(ref tRef, (nuint)(j * stride + b * width));
-                }
-                acc.StoreUnsafe(ref imageRef, (nuint)(r * stride + b * width));
+                a = Vector256.MultiplyAddEstimate(Vector256.Create(coef[k]), Vector256.LoadUnsafe(ref src, (nuint)(k * stride + b * 4)), a);
             }
+            a.StoreUnsafe(ref dst, (nuint)(b * 4));
         }
     }
 
@@ -235,36 +262,39 @@ internal static class GaussHermiteSpot
     /// Adds TAILAMP·r²/(TAILCORE² + r²)^(1+TAILINDE/2), r² = (dx·TAILXSCA)² + (dy·TAILYSCA)², at
     /// pixel centres (dx, dy = pixel − centre), as the reference does (not pixel-integrated).
     /// </summary>
-    private static void AddTail(double[] image, int stride, int nx, int ny, int xlo, int ylo, double x, double y, in SpotTail tail)
+    private static void AddTail(double[] image, int stride, int nx, int ny, int xlo, int ylo, double x, double y, ReadOnlySpan<double> p)
     {
-        double power = 1 + tail.Index / 2.0;
-        double core2 = tail.Core * tail.Core;
+        double amp = p[SpotParameter.TailAmp];
+        double core2 = p[SpotParameter.TailCore] * p[SpotParameter.TailCore];
+        double xScale = p[SpotParameter.TailXScale];
+        double yScale = p[SpotParameter.TailYScale];
+        double power = 1 + p[SpotParameter.TailIndex] / 2.0;
         for (int r = 0; r < ny; r++)
         {
-            double dy = ((ylo + r) - y) * tail.YScale;
+            double dy = ((ylo + r) - y) * yScale;
             double dy2 = dy * dy;
             for (int c = 0; c < nx; c++)
             {
-                double dx = ((xlo + c) - x) * tail.XScale;
+                double dx = ((xlo + c) - x) * xScale;
                 double r2 = dx * dx + dy2;
-                image[r * stride + c] += tail.Amplitude * r2 / Math.Pow(core2 + r2, power);
+                image[r * stride + c] += amp * r2 / Math.Pow(core2 + r2, power);
             }
         }
     }
 
+    /// <summary>destination = source·scale (the reference divides by the sum; ≤ 1 ulp apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Divide(ReadOnlySpan<double> source, double divisor, Span<double> destination)
+    private static void Scale(ReadOnlySpan<double> source, double scale, Span<double> destination)
     {
         int i = 0;
-        int width = Vector<double>.Count;
-        var d = new Vector<double>(divisor);
-        for (; i + width <= source.Length; i += width)
+        Vector256<double> s = Vector256.Create(scale);
+        for (; i + 4 <= source.Length; i += 4)
         {
-            (new Vector<double>(source[i..]) / d).CopyTo(destination[i..]);
+            (Vector256.Create(source.Slice(i, 4)) * s).CopyTo(destination[i..]);
         }
         for (; i < source.Length; i++)
         {
-            destination[i] = source[i] / divisor;
+            destination[i] = source[i] * scale;
         }
     }
 }

@@ -63,4 +63,29 @@ public class HermiteIntegralsTests
             Assert.True(double.IsFinite(result[m * 8]), $"value [{m}, 0] = {result[m * 8]}");
         }
     }
+
+    [Fact]
+    public void Evaluate_DegreeZeroAgreesWithScalarErfDifferences()
+    {
+        // The integrals use a vectorised erf sharing the Gaussian's exponential; the public scalar
+        // erf is checked against 40-digit values (ErrorFunctionTests). Pixel values ≤ 1, so 4e-16
+        // absolute is a couple of ulp of the erf values being differenced.
+        var random = new Random(7);
+        var result = new double[23];
+        double worst = 0;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            double center = random.NextDouble() * 4000;
+            double sigma = 0.3 + 3 * random.NextDouble();
+            int first = (int)center - 11;
+            HermiteIntegrals.Evaluate(first, result.Length, center, sigma, 0, result);
+            for (int k = 0; k < result.Length; k++)
+            {
+                double lower = ((first + k) - center - 0.5) / sigma, upper = ((first + k) - center - 0.5 + 1.0) / sigma;
+                double expected = 0.5 * (ErrorFunction.Erf(upper / Math.Sqrt(2)) - ErrorFunction.Erf(lower / Math.Sqrt(2)));
+                worst = Math.Max(worst, Math.Abs(result[k] - expected));
+            }
+        }
+        Assert.True(worst <= 4e-16, $"max |P_0 − ½Δerf| = {worst:E2}");
+    }
 }

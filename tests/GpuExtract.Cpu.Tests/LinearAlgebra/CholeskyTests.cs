@@ -75,7 +75,7 @@ public sealed class CholeskyTests
         foreach (int n in new[] { 1, 7, 74, 500 })
         {
             const double Condition = 1e6;
-            double[] a = WithSpectrum(GeometricSpectrum(n, Condition, random), random);
+            (double[] a, _) = Spd(Spectrum.Geometric, n, Condition, seed: 5);
             var x = new double[n];
             for (int i = 0; i < n; i++)
             {
@@ -105,12 +105,11 @@ public sealed class CholeskyTests
     public void CholeskyInverse_TimesMatrixIsIdentity(string implementation)
     {
         ILapack lapack = LapackImplementations.Create(implementation);
-        var random = new Random(3);
         foreach (int n in new[] { 1, 5, 74, 500 })
         {
             foreach (double condition in new[] { 1e2, 1e8 })
             {
-                double[] a = WithSpectrum(GeometricSpectrum(n, condition, random), random);
+                (double[] a, _) = Spd(Spectrum.Geometric, n, condition, seed: 3);
                 double[] inverse = (double[])a.Clone();
 
                 Assert.True(lapack.CholeskyFactor(inverse, n));

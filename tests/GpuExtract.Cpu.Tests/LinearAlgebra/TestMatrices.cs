@@ -1,57 +1,92 @@
+using System.Collections.Concurrent;
+
 namespace GpuExtract.Cpu.Tests.LinearAlgebra;
 
 /// <summary>
 /// Test matrices with known factors or spectra, built independently of the code under test
-/// (Gram–Schmidt orthogonalisation, explicit products), row-major n × n.
+/// (sine transform and random reflections, explicit products), row-major n × n.
 /// </summary>
 internal static class TestMatrices
 {
     /// <summary>Unit roundoff of double, 2⁻⁵³.</summary>
     public const double UnitRoundoff = 1.1102230246251565e-16;
 
-    /// <summary>A random orthogonal matrix: modified Gram–Schmidt, applied twice, on Gaussian columns.</summary>
+    /// <summary>
+    /// A dense random orthogonal matrix Q = H₁·S·H₂ (row-major): S is the orthogonal sine-transform matrix
+    /// S[j, k] = √(2/(n+1))·sin((j+1)(k+1)π/(n+1)) and H₁, H₂ are reflections I − 2uuᵀ/uᵀu about Gaussian
+    /// u. Built in O(n²), unlike Gram–Schmidt's O(n³), which keeps the n = 500–600 tests fast; the
+    /// reflections make the eigenvectors dense and unstructured (no entry is special to the solvers).
+    /// </summary>
     public static double[] RandomOrthogonal(int n, Random random)
     {
         var q = new double[n * n];
-        for (int i = 0; i < q.Length; i++)
-        {
-            q[i] = Gaussian(random);
-        }
-        var column = new double[n];
-        for (int pass = 0; pass < 2; pass++)
+        double scale = Math.Sqrt(2.0 / (n + 1));
+        for (int j = 0; j < n; j++)
         {
             for (int k = 0; k < n; k++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    column[i] = q[i * n + k];
-                }
-                for (int j = 0; j < k; j++)
-                {
-                    double projection = 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        projection += q[i * n + j] * column[i];
-                    }
-                    for (int i = 0; i < n; i++)
-                    {
-                        column[i] -= projection * q[i * n + j];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    norm += column[i] * column[i];
-                }
-                norm = Math.Sqrt(norm);
-                for (int i = 0; i < n; i++)
-                {
-                    q[i * n + k] = column[i] / norm;
-                }
+                q[j * n + k] = scale * Math.Sin((j + 1.0) * (k + 1.0) * Math.PI / (n + 1));
+            }
+        }
+        // Left reflection: each column c ← c − 2u(uᵀc)/(uᵀu).
+        double[] u = GaussianVector(n, random);
+        double uu = Dot(u, u);
+        var uq = new double[n];
+        for (int j = 0; j < n; j++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                uq[k] += u[j] * q[j * n + k];
+            }
+        }
+        for (int j = 0; j < n; j++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                q[j * n + k] -= 2 * u[j] * uq[k] / uu;
+            }
+        }
+        // Right reflection: each row r ← r − 2(r·u)uᵀ/(uᵀu).
+        u = GaussianVector(n, random);
+        uu = Dot(u, u);
+        for (int j = 0; j < n; j++)
+        {
+            double ru = Dot(q.AsSpan(j * n, n), u);
+            for (int k = 0; k < n; k++)
+            {
+                q[j * n + k] -= 2 * ru * u[k] / uu;
             }
         }
         return q;
     }
+
+    /// <summary>
+    /// A = Q·diag(λ)·Qᵀ for a random orthogonal Q, exactly symmetric, and the λ it was built from;
+    /// memoised per (spectrum, n, κ, seed) because building costs n³/2 and several tests and
+    /// implementations share one matrix. Returns fresh copies, free to overwrite.
+    /// </summary>
+    public static (double[] Matrix, double[] Spectrum) Spd(Spectrum kind, int n, double condition, int seed)
+    {
+        var built = Built.GetOrAdd((kind, n, condition, seed), key => new Lazy<(double[], double[])>(() =>
+        {
+            var random = new Random(key.Seed);
+            double[] lambda = key.Kind == Spectrum.Geometric ? GeometricSpectrum(key.N, key.Condition, random) : EvenSpectrum(key.N, key.Condition);
+            return (WithSpectrum(lambda, random), lambda);
+        })).Value;
+        return ((double[])built.Item1.Clone(), (double[])built.Item2.Clone());
+    }
+
+    /// <summary>How <see cref="Spd"/> spaces the eigenvalues.</summary>
+    public enum Spectrum
+    {
+        /// <summary><see cref="GeometricSpectrum"/>: 1 … 1/κ, ill-conditioned eigenvectors at the small end.</summary>
+        Geometric,
+
+        /// <summary><see cref="EvenSpectrum"/>: 1 … κ evenly, well-separated eigenvalues.</summary>
+        Even,
+    }
+
+    private static readonly ConcurrentDictionary<(Spectrum Kind, int N, double Condition, int Seed), Lazy<(double[], double[])>> Built = new();
 
     /// <summary>A = Q·diag(λ)·Qᵀ for a random orthogonal Q, exactly symmetric (lower triangle mirrored).</summary>
     public static double[] WithSpectrum(double[] eigenvalues, Random random)
@@ -71,11 +106,7 @@ internal static class TestMatrices
         {
             for (int j = 0; j <= i; j++)
             {
-                double sum = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    sum += scaled[i * n + k] * q[j * n + k];
-                }
+                double sum = Dot(scaled.AsSpan(i * n, n), q.AsSpan(j * n, n));
                 a[i * n + j] = sum;
                 a[j * n + i] = sum;
             }
@@ -207,6 +238,26 @@ internal static class TestMatrices
             }
         }
         return worst;
+    }
+
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i] * y[i];
+        }
+        return sum;
+    }
+
+    private static double[] GaussianVector(int n, Random random)
+    {
+        var u = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            u[i] = Gaussian(random);
+        }
+        return u;
     }
 
     private static double Gaussian(Random random)

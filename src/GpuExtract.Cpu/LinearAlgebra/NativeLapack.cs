@@ -1,0 +1,344 @@
+namespace GpuExtract.Cpu.LinearAlgebra;
+
+/// <summary>Which LAPACK driver <see cref="NativeLapack.SymmetricEigen(Span{double}, int, Span{double})"/> calls.</summary>
+public enum SymmetricEigenDriver
+{
+    /// <summary>dsyevd: divide and conquer (the default; what the reference's numpy eigh calls).</summary>
+    DivideAndConquer,
+
+    /// <summary>dsyevr: multiple relatively robust representations (MRRR).</summary>
+    RelativelyRobustRepresentations,
+}
+
+/// <summary>
+/// <see cref="ILapack"/> on the system LAPACK (OpenBLAS when present), loaded at run time.
+/// Create with <see cref="TryCreate(out NativeLapack?, out string)"/>; one instance per worker thread
+/// (instances keep workspace and are not thread-safe; the library itself is shared and runs
+/// single-threaded).
+/// </summary>
+/// <remarks>
+/// Storage mapping. Our matrices are row-major: element (i, j) at a[i·n + j]. Fortran reads the same
+/// memory column-major, so it sees the transpose: its (j, i) is our (i, j). For a symmetric input the
+/// two coincide. Our lower triangle (j ≤ i) is therefore Fortran's UPPER triangle, so the Cholesky
+/// routines are called with UPLO = 'U': dpotrf computes A = Uᵀ·U with U in Fortran's upper triangle,
+/// which is L = Uᵀ in our lower triangle, as <see cref="ILapack"/> promises. dpotri likewise leaves
+/// the inverse in our lower triangle, mirrored here to the upper one. Eigenvectors come back as
+/// Fortran columns, i.e. our rows, and are transposed so that eigenvector k is our column k.
+/// </remarks>
+public sealed unsafe class NativeLapack : ILapack
+{
+    private const byte Upper = (byte)'U';
+    private const byte Lower = (byte)'L';
+    private const byte Vectors = (byte)'V';
+    private const byte All = (byte)'A';
+
+    private readonly NativeLapackLibrary _library;
+
+    // dsyevd workspace, sized by a workspace query the first time each n is seen.
+    private int _syevdQueriedN = -1;
+    private double[] _syevdWork = [];
+    private int[] _syevdIntWork = [];
+    private int _ssyevdQueriedN = -1;
+    private float[] _ssyevdWork = [];
+    private int[] _ssyevdIntWork = [];
+    private int _syevrQueriedN = -1;
+    private double[] _syevrWork = [];
+    private int[] _syevrIntWork = [];
+    private int[] _syevrSupport = [];
+    private double[] _syevrVectors = [];
+
+    internal NativeLapack(NativeLapackLibrary library)
+    {
+        _library = library;
+        Name = library.Description;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The soname the library was loaded from, e.g. "libopenblas.so.0".</summary>
+    public string LibraryName => _library.Soname;
+
+    /// <summary>The driver used by <see cref="SymmetricEigen(Span{double}, int, Span{double})"/>; dsyevd unless changed.</summary>
+    public SymmetricEigenDriver EigenDriver { get; set; } = SymmetricEigenDriver.DivideAndConquer;
+
+    /// <summary>
+    /// A new instance on the process-wide system LAPACK (sonames in the order of
+    /// <see cref="DefaultLibraryCandidates"/>), or false with the reason (never throws for a missing library).
+    /// </summary>
+    public static bool TryCreate(out NativeLapack? lapack, out string reason)
+    {
+        NativeLapackLibrary? library = NativeLapackLibrary.LoadDefault(out reason);
+        lapack = library is null ? null : new NativeLapack(library);
+        return lapack is not null;
+    }
+
+    /// <summary>As <see cref="TryCreate(out NativeLapack?, out string)"/>, trying only <paramref name="libraryCandidates"/> (sonames or paths).</summary>
+    public static bool TryCreate(IReadOnlyList<string> libraryCandidates, out NativeLapack? lapack, out string reason)
+    {
+        bool loaded = NativeLapackLibrary.TryLoad(libraryCandidates, out NativeLapackLibrary? library, out reason);
+        lapack = loaded ? new NativeLapack(library!) : null;
+        return loaded;
+    }
+
+    /// <summary>Sonames tried by default, in order.</summary>
+    public static IReadOnlyList<string> DefaultLibraryCandidates => NativeLapackLibrary.DefaultCandidates;
+
+    /// <inheritdoc />
+    public bool CholeskyFactor(Span<double> a, int n)
+    {
+        ManagedLapack.CheckSquare(a.Length, n);
+        if (n == 0)
+        {
+            return true;
+        }
+        byte uplo = Upper;
+        int order = n;
+        int info;
+        fixed (double* pa = a)
+        {
+            _library.Dpotrf(&uplo, &order, pa, &order, &info, 1);
+        }
+        CheckArgumentInfo("dpotrf", info);
+        if (info != 0)
+        {
+            return false;
+        }
+        // OpenBLAS's dpotrf tests pivots with "ajj <= 0" only, so a NaN in A passes as success (reference
+        // LAPACK also tests DISNAN). A NaN anywhere in the lower triangle reaches every later diagonal
+        // element of L, so checking the diagonal restores dpotrf's contract at O(n) cost.
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(a[i * n + i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void CholeskySolve(ReadOnlySpan<double> factor, int n, Span<double> b)
+    {
+        ManagedLapack.CheckSquare(factor.Length, n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, n, nameof(b));
+        if (n == 0)
+        {
+            return;
+        }
+        byte uplo = Upper;
+        int order = n;
+        int columns = 1;
+        int info;
+        fixed (double* pa = factor)
+        fixed (double* pb = b)
+        {
+            _library.Dpotrs(&uplo, &order, &columns, pa, &order, pb, &order, &info, 1);
+        }
+        CheckArgumentInfo("dpotrs", info);
+    }
+
+    /// <inheritdoc />
+    public void CholeskyInverse(Span<double> a, int n)
+    {
+        ManagedLapack.CheckSquare(a.Length, n);
+        if (n == 0)
+        {
+            return;
+        }
+        byte uplo = Upper;
+        int order = n;
+        int info;
+        fixed (double* pa = a)
+        {
+            _library.Dpotri(&uplo, &order, pa, &order, &info, 1);
+        }
+        CheckArgumentInfo("dpotri", info);
+        if (info > 0)
+        {
+            throw new InvalidOperationException($"dpotri: factor has a zero diagonal element at {info} (n = {n}); CholeskyInverse needs a successful CholeskyFactor first");
+        }
+        RowOperations.MirrorLowerToUpper(a, n);
+    }
+
+    /// <inheritdoc />
+    public void SymmetricEigen(Span<double> a, int n, Span<double> eigenvalues)
+    {
+        ManagedLapack.CheckSquare(a.Length, n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(eigenvalues.Length, n, nameof(eigenvalues));
+        if (n == 0)
+        {
+            return;
+        }
+        if (EigenDriver == SymmetricEigenDriver.RelativelyRobustRepresentations)
+        {
+            EigenRelativelyRobust(a, n, eigenvalues);
+            return;
+        }
+        byte jobz = Vectors;
+        byte uplo = Lower;
+        int order = n;
+        int info;
+        if (_syevdQueriedN != n)
+        {
+            double optimalWork;
+            int optimalIntWork;
+            int query = -1;
+            fixed (double* pa = a)
+            fixed (double* pw = eigenvalues)
+            {
+                _library.Dsyevd(&jobz, &uplo, &order, pa, &order, pw, &optimalWork, &query, &optimalIntWork, &query, &info, 1, 1);
+            }
+            CheckArgumentInfo("dsyevd (workspace query)", info);
+            Grow(ref _syevdWork, (int)optimalWork);
+            Grow(ref _syevdIntWork, optimalIntWork);
+            _syevdQueriedN = n;
+        }
+        int lwork = _syevdWork.Length;
+        int liwork = _syevdIntWork.Length;
+        fixed (double* pa = a)
+        fixed (double* pw = eigenvalues)
+        fixed (double* pwork = _syevdWork)
+        fixed (int* piwork = _syevdIntWork)
+        {
+            _library.Dsyevd(&jobz, &uplo, &order, pa, &order, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
+        }
+        CheckArgumentInfo("dsyevd", info);
+        if (info > 0)
+        {
+            throw new InvalidOperationException($"dsyevd: eigen-decomposition did not converge (info = {info}, n = {n}; non-finite matrix entries?)");
+        }
+        RowOperations.TransposeInPlace(a, n); // Fortran columns (our rows) → our columns
+    }
+
+    /// <summary>
+    /// Float32 eigen-decomposition by ssyevd, with the same layout as
+    /// <see cref="SymmetricEigen(Span{double}, int, Span{double})"/> (eigenvector k in column k).
+    /// For precision studies; extraction itself runs in double.
+    /// </summary>
+    public void SymmetricEigen(Span<float> a, int n, Span<float> eigenvalues)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (a.Length < (long)n * n)
+        {
+            throw new ArgumentException($"matrix span has {a.Length} elements, fewer than n·n = {(long)n * n}");
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(eigenvalues.Length, n, nameof(eigenvalues));
+        if (n == 0)
+        {
+            return;
+        }
+        byte jobz = Vectors;
+        byte uplo = Lower;
+        int order = n;
+        int info;
+        if (_ssyevdQueriedN != n)
+        {
+            float optimalWork;
+            int optimalIntWork;
+            int query = -1;
+            fixed (float* pa = a)
+            fixed (float* pw = eigenvalues)
+            {
+                _library.Ssyevd(&jobz, &uplo, &order, pa, &order, pw, &optimalWork, &query, &optimalIntWork, &query, &info, 1, 1);
+            }
+            CheckArgumentInfo("ssyevd (workspace query)", info);
+            Grow(ref _ssyevdWork, (int)optimalWork);
+            Grow(ref _ssyevdIntWork, optimalIntWork);
+            _ssyevdQueriedN = n;
+        }
+        int lwork = _ssyevdWork.Length;
+        int liwork = _ssyevdIntWork.Length;
+        fixed (float* pa = a)
+        fixed (float* pw = eigenvalues)
+        fixed (float* pwork = _ssyevdWork)
+        fixed (int* piwork = _ssyevdIntWork)
+        {
+            _library.Ssyevd(&jobz, &uplo, &order, pa, &order, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
+        }
+        CheckArgumentInfo("ssyevd", info);
+        if (info > 0)
+        {
+            throw new InvalidOperationException($"ssyevd: eigen-decomposition did not converge (info = {info}, n = {n}; non-finite matrix entries?)");
+        }
+        RowOperations.TransposeInPlace(a, n);
+    }
+
+    /// <summary>dsyevr with RANGE = 'A'; the eigenvectors land in a scratch matrix and are copied transposed into a.</summary>
+    private void EigenRelativelyRobust(Span<double> a, int n, Span<double> eigenvalues)
+    {
+        byte jobz = Vectors;
+        byte range = All;
+        byte uplo = Lower;
+        int order = n;
+        double bound = 0;
+        int index = 0;
+        double tolerance = 0; // LAPACK's default, eps·‖T‖; MRRR ignores it for RANGE = 'A' in practice.
+        int found;
+        int info;
+        Grow(ref _syevrVectors, n * n);
+        Grow(ref _syevrSupport, 2 * n);
+        if (_syevrQueriedN != n)
+        {
+            double optimalWork;
+            int optimalIntWork;
+            int query = -1;
+            fixed (double* pa = a)
+            fixed (double* pw = eigenvalues)
+            fixed (double* pz = _syevrVectors)
+            fixed (int* psupport = _syevrSupport)
+            {
+                _library.Dsyevr(&jobz, &range, &uplo, &order, pa, &order, &bound, &bound, &index, &index, &tolerance,
+                    &found, pw, pz, &order, psupport, &optimalWork, &query, &optimalIntWork, &query, &info, 1, 1, 1);
+            }
+            CheckArgumentInfo("dsyevr (workspace query)", info);
+            Grow(ref _syevrWork, (int)optimalWork);
+            Grow(ref _syevrIntWork, optimalIntWork);
+            _syevrQueriedN = n;
+        }
+        int lwork = _syevrWork.Length;
+        int liwork = _syevrIntWork.Length;
+        fixed (double* pa = a)
+        fixed (double* pw = eigenvalues)
+        fixed (double* pz = _syevrVectors)
+        fixed (int* psupport = _syevrSupport)
+        fixed (double* pwork = _syevrWork)
+        fixed (int* piwork = _syevrIntWork)
+        {
+            _library.Dsyevr(&jobz, &range, &uplo, &order, pa, &order, &bound, &bound, &index, &index, &tolerance,
+                &found, pw, pz, &order, psupport, pwork, &lwork, piwork, &liwork, &info, 1, 1, 1);
+        }
+        CheckArgumentInfo("dsyevr", info);
+        if (info > 0 || found != n)
+        {
+            throw new InvalidOperationException($"dsyevr: eigen-decomposition failed (info = {info}, {found} of {n} eigenvalues; non-finite matrix entries?)");
+        }
+        // Z is column-major: z[r + k·n] = V[r, k].
+        ReadOnlySpan<double> z = _syevrVectors.AsSpan(0, n * n);
+        for (int k = 0; k < n; k++)
+        {
+            ReadOnlySpan<double> column = z.Slice(k * n, n);
+            for (int r = 0; r < n; r++)
+            {
+                a[r * n + k] = column[r];
+            }
+        }
+    }
+
+    /// <summary>info &lt; 0 means we passed a bad argument: a bug here, not bad data.</summary>
+    private static void CheckArgumentInfo(string routine, int info)
+    {
+        if (info < 0)
+        {
+            throw new InvalidOperationException($"{routine}: argument {-info} has an illegal value (internal error)");
+        }
+    }
+
+    private static void Grow<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            array = new T[Math.Max(length, 1)];
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using GpuExtract.Cpu.LinearAlgebra;
+using static GpuExtract.Cpu.Tests.LinearAlgebra.TestMatrices;
+
+namespace GpuExtract.Cpu.Tests.LinearAlgebra;
+
+/// <summary>Loading the system LAPACK, and what only <see cref="NativeLapack"/> offers.</summary>
+public sealed class NativeLapackTests
+{
+    [Fact]
+    public void TryCreate_WithMissingLibrary_ReturnsFalseAndNamesIt()
+    {
+        bool loaded = NativeLapack.TryCreate(["libgpuextract-no-such-lapack.so.9"], out NativeLapack? lapack, out string reason);
+
+        Assert.False(loaded);
+        Assert.Null(lapack);
+        Assert.Contains("libgpuextract-no-such-lapack.so.9", reason);
+        Assert.Contains("not found", reason);
+        Assert.DoesNotContain('\n', reason);
+    }
+
+    [SkippableFact]
+    public void TryCreate_WithLibraryLackingLapack_ReturnsFalseAndNamesMissingSymbols()
+    {
+        // libc is present everywhere .NET runs on Linux and exports no LAPACK.
+        Skip.IfNot(OperatingSystem.IsLinux(), "needs libc.so.6");
+
+        bool loaded = NativeLapack.TryCreate(["libc.so.6"], out _, out string reason);
+
+        Assert.False(loaded);
+        Assert.Contains("libc.so.6: lacks dpotrf_", reason);
+    }
+
+    [SkippableFact]
+    public void Name_SaysNativeAndWhichLibrary()
+    {
+        NativeLapack lapack = LapackImplementations.RequireNative();
+
+        Assert.Contains("native", lapack.Name);
+        Assert.Contains(lapack.LibraryName, lapack.Name);
+    }
+
+    [SkippableFact]
+    public void SymmetricEigenFloat_AgreesWithDoubleToSinglePrecision()
+    {
+        NativeLapack lapack = LapackImplementations.RequireNative();
+        int n = 74;
+        var random = new Random(74);
+        double[] a = WithSpectrum(EvenSpectrum(n, 100), random);
+        double[] v = (double[])a.Clone();
+        var lambda = new double[n];
+        lapack.SymmetricEigen(v, n, lambda);
+        var af = new float[n * n];
+        for (int i = 0; i < af.Length; i++)
+        {
+            af[i] = (float)a[i];
+        }
+        var lambdaF = new float[n];
+
+        lapack.SymmetricEigen(af, n, lambdaF);
+
+        // float32: backward error ≈ n·ε_f·‖A‖ = 74·6e-8·100 ≈ 4e-4 worst case; eigenvectors with gap
+        // ≥ 99/73 ≈ 1.36: error ≲ n·ε_f·‖A‖/gap ≈ 3e-4. Tolerances 1e-3 (an error in layout gives O(1)).
+        double valueError = 0;
+        for (int k = 0; k < n; k++)
+        {
+            valueError = Math.Max(valueError, Math.Abs(lambdaF[k] - lambda[k]));
+        }
+        Assert.True(valueError <= 1e-3, $"max |λ_float − λ_double| = {valueError:E3} > 1e-3");
+        var vf = new double[n * n];
+        for (int i = 0; i < vf.Length; i++)
+        {
+            vf[i] = af[i];
+        }
+        double vectorError = MaxEigenvectorDifference(vf, v, n);
+        Assert.True(vectorError <= 1e-3, $"max eigenvector difference float vs double = {vectorError:E3} > 1e-3");
+    }
+
+    [SkippableFact]
+    public void WorkspaceIsReusedAcrossSizes()
+    {
+        // Alternating sizes re-query the workspace; results must not depend on the previous size.
+        NativeLapack lapack = LapackImplementations.RequireNative();
+        var random = new Random(9);
+        foreach (int n in new[] { 74, 10, 120, 74 })
+        {
+            double[] a = WithSpectrum(EvenSpectrum(n, 50), random);
+            double[] v = (double[])a.Clone();
+            var lambda = new double[n];
+            lapack.SymmetricEigen(v, n, lambda);
+            double residual = EigenResidual(a, v, lambda, n);
+            Assert.True(residual <= 1e-12, $"n = {n}: residual {residual:E3} > 1e-12");
+        }
+    }
+}
