@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Psf;
 using GpuExtract.Cpu.Extraction;
@@ -119,8 +120,16 @@ public sealed class CpuBackend : IExtractionBackend
             return;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(0, workers, options, worker =>
-            SolveShare(_solvers[worker], frame, spots, batch, results, patchesDone, ref next));
+        try
+        {
+            Parallel.For(0, workers, options, worker =>
+                SolveShare(_solvers[worker], frame, spots, batch, results, patchesDone, ref next));
+        }
+        catch (AggregateException error) when (error.InnerExceptions.Count == 1)
+        {
+            // One worker failed: its exception, not the wrapper, is what the caller can act on.
+            ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
+        }
     }
 
     /// <summary>One worker: takes the next patch in size order until none is left.</summary>
@@ -163,9 +172,9 @@ public sealed class CpuBackend : IExtractionBackend
         Array.Sort(_orderKeys, _order, 0, count);
     }
 
-    private static SpotTable EvaluateWithPsf(FrameInput frame) =>
-        throw new NotSupportedException(
-            "CpuBackend needs a spot source until the Gauss-Hermite PSF model is available (pass spotSource)");
+    /// <summary>All spots of the frame from its PSF, fiber-major over the frame's grid (the SpotIndex layout).</summary>
+    private SpotTable EvaluateWithPsf(FrameInput frame) =>
+        frame.Psf.EvaluateSpots(frame.FiberStart, frame.FiberCount, frame.GridWavelengths, _threads);
 
     /// <inheritdoc />
     public void Dispose()

@@ -7,7 +7,7 @@ namespace GpuExtract.Cpu.Extraction;
 /// result stays finite. ε is the float64 machine epsilon (2.22e-16). A NaN or negative eigenvalue fails
 /// every "&gt; minval" test and is replaced too.
 /// </summary>
-public static class EigenCompose
+internal static class EigenCompose
 {
     /// <summary>10 · float64 machine epsilon, the reference's clipping threshold.</summary>
     public const double Threshold = 10.0 * 2.220446049250313e-16;

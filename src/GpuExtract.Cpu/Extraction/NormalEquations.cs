@@ -6,7 +6,7 @@ namespace GpuExtract.Cpu.Extraction;
 /// iCov[j, k] is Σ over the pixels where the clipped stamps of j and k overlap of w·s_j·s_k; pairs whose
 /// stamps do not overlap contribute exactly 0, so no dense pixels × unknowns product is ever formed.
 /// </summary>
-public static class NormalEquations
+internal static class NormalEquations
 {
     /// <summary>Share of the largest fluxweight below which a bin is pinned towards 0 (reference rule).</summary>
     public const double MinWeightFraction = 1e-4;

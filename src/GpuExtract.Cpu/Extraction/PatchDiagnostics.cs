@@ -7,7 +7,7 @@ namespace GpuExtract.Cpu.Extraction;
 /// χ = (p − model)·√totivar; chi2pix_j = Σ_p A_pj χ_p² / Σ_p A_pj [totivar_p &gt; 0] (0 where that is 0);
 /// pixmask_j = 1 − Σ_p A_pj [w_p &gt; 0].
 /// </summary>
-public static class PatchDiagnostics
+internal static class PatchDiagnostics
 {
     /// <summary>
     /// model[p] = Σ_j f_j·s_j(p) over the box (row-major, length Box.PixelCount). Unknowns are added in

@@ -12,7 +12,7 @@ namespace GpuExtract.Cpu.Extraction;
 /// w·s at the same places in <c>WeightedValues</c>. Pixels outside the box are dropped, as the reference's
 /// projection matrix does. Owned by one worker and reused for every patch (grows, never shrinks).
 /// </summary>
-public sealed class PatchStamps
+internal sealed class PatchStamps
 {
     private double[] _pixels = [];
     private double[] _weights = [];

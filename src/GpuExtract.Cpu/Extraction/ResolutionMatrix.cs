@@ -8,7 +8,7 @@ namespace GpuExtract.Cpu.Extraction;
 /// length-m sum; this is the same mathematics as the reference's dense <c>resolution_from_icov</c>.
 /// For signal decorrelation Q is one fiber's block C_bb^(−½); for noise decorrelation it is iCov^(½).
 /// </summary>
-public static class ResolutionMatrix
+internal static class ResolutionMatrix
 {
     /// <summary>
     /// Fills <paramref name="rowSums"/> (s, length m) and <paramref name="convolvedFlux"/> (R·f, length m) from

@@ -1,0 +1,29 @@
+using GpuExtract.Cpu.LinearAlgebra;
+
+namespace GpuExtract.Cpu.Tests.Extraction;
+
+/// <summary>The <see cref="ILapack"/> the solver tests use, and a wrapper whose Cholesky always fails.</summary>
+internal static class TestLapack
+{
+    /// <summary>The managed implementation: always available and deterministic, so results are reproducible everywhere.</summary>
+    public static ILapack Create() => new ManagedLapack();
+}
+
+/// <summary>Delegates everything but reports every Cholesky factorisation as failed, to force the eigh fallback.</summary>
+internal sealed class FailingCholeskyLapack(ILapack inner) : ILapack
+{
+    public string Name => $"{inner.Name} (Cholesky always fails)";
+
+    public bool CholeskyFactor(Span<double> a, int n)
+    {
+        // Leave a as garbage, as a failed dpotrf may: the solver must not reuse it.
+        a[..(n * n)].Fill(double.NaN);
+        return false;
+    }
+
+    public void CholeskySolve(ReadOnlySpan<double> factor, int n, Span<double> b) => inner.CholeskySolve(factor, n, b);
+
+    public void CholeskyInverse(Span<double> a, int n) => inner.CholeskyInverse(a, n);
+
+    public void SymmetricEigen(Span<double> a, int n, Span<double> eigenvalues) => inner.SymmetricEigen(a, n, eigenvalues);
+}
