@@ -40,6 +40,39 @@ internal static class RowOperations
         return sum;
     }
 
+    /// <summary>The dot products of x with y0 and y1 over x's length, loading x once.</summary>
+    public static void Dot2(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, out double d0, out double d1)
+    {
+        int n = x.Length;
+        y0 = y0[..n];
+        y1 = y1[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double r0 = ref MemoryMarshal.GetReference(y0);
+        ref double r1 = ref MemoryMarshal.GetReference(y1);
+        int width = Vector<double>.Count;
+        int i = 0;
+        d0 = d1 = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            for (; i <= n - width; i += width)
+            {
+                var xv = Vector.LoadUnsafe(ref rx, (nuint)i);
+                acc0 += xv * Vector.LoadUnsafe(ref r0, (nuint)i);
+                acc1 += xv * Vector.LoadUnsafe(ref r1, (nuint)i);
+            }
+            d0 = Vector.Sum(acc0);
+            d1 = Vector.Sum(acc1);
+        }
+        for (; i < n; i++)
+        {
+            double xi = Unsafe.Add(ref rx, i);
+            d0 += xi * Unsafe.Add(ref r0, i);
+            d1 += xi * Unsafe.Add(ref r1, i);
+        }
+    }
+
     /// <summary>The four dot products of x with y0..y3 over x's length, loading x once.</summary>
     public static void Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, ReadOnlySpan<double> y2, ReadOnlySpan<double> y3,
         out double d0, out double d1, out double d2, out double d3)
