@@ -79,12 +79,11 @@ public static class SimulateCommand
         }
         else
         {
-            GaussHermitePsfCoefficients coefficients = SyntheticPsf.Coefficients();
-            psf = new GaussHermitePsf(coefficients);
+            psf = SyntheticPsf.Default;
             psfName = SyntheticPsf.BuiltInName;
             if (syntheticOut is not null)
             {
-                PsfWriter.Write(syntheticOut, coefficients);
+                PsfWriter.Write(syntheticOut, psf.Coefficients);
                 psfName = Path.GetFileName(syntheticOut);
             }
         }

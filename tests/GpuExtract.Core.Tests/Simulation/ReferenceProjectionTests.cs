@@ -63,7 +63,7 @@ public class ReferenceProjectionTests
                 worst = Math.Max(worst, difference);
             }
         }
-        // Same spots (the PSF tests match specter's stamps to ~1e-12) summed in another order.
-        Assert.True(worst <= 1e-9 * peak, $"largest difference {worst} e against a peak of {peak} e");
+        // Same spots (the PSF tests match specter's stamps to ~1e-12) summed in another order: measured 2.4e-10 e at a 2606 e peak.
+        Assert.True(worst <= 1e-11 * peak, $"largest difference {worst} e against a peak of {peak} e");
     }
 }

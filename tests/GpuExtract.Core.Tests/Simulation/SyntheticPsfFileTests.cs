@@ -7,7 +7,7 @@ namespace GpuExtract.Core.Tests.Simulation;
 
 public class SyntheticPsfFileTests
 {
-    private static readonly GaussHermitePsf Psf = SyntheticPsf.Create();
+    private static readonly GaussHermitePsf Psf = SyntheticPsf.Default;
 
     [Fact]
     public void SyntheticPsf_WrittenWithPsfWriter_LoadsBackIdentically()
