@@ -11,7 +11,8 @@ namespace GpuExtract.PatchBenchmark;
 /// Solves one synthetic 25-fiber bundle the way ex2d cuts it (subbundles with one neighbour fiber each side,
 /// 50-bin wavelength blocks with 12 pad bins each side, n ≈ 300–520 unknowns), and prints time and FLOPs per
 /// patch by stage, and the speed-up over the dense specter-style algorithm timed on a few of the same patches.
-/// Usage: dotnet run -c Release --project perf/PatchBenchmark [-- --threads 2 --nsub 6 --baseline 3 --decorrelate-fibers]
+/// Usage: dotnet run -c Release --project perf/PatchBenchmark [-- --threads 2 --nsub 6 --baseline 3 --lapack auto|native|managed
+/// --nwave 2326 --decorrelate-fibers]
 /// </summary>
 public static class Program
 {
@@ -24,8 +25,10 @@ public static class Program
         bool decorrelateFibers = args.Contains("--decorrelate-fibers");
         const int bundle = 25, pad = 12, blockSize = 50;
 
-        Func<ILapack> lapackFactory = () => new ManagedLapack();
+        LapackChoice lapackChoice = Enum.Parse<LapackChoice>(StringOption(args, "--lapack", "auto"), ignoreCase: true);
+        Func<ILapack> lapackFactory = LapackProvider.CreateFactory(lapackChoice, out string lapackDescription);
         Console.WriteLine($"Synthetic bundle: {bundle} fibers × {waveBins} bins, nsubbundles {subbundles}, pads {pad}, {threads} threads");
+        Console.WriteLine($"  {lapackDescription}");
         var stopwatch = Stopwatch.StartNew();
         var synthetic = new SyntheticFrame(new SyntheticFrameOptions
         {
@@ -181,6 +184,12 @@ public static class Program
             sumPix += pixels;
         }
         Console.WriteLine($"  unknowns per patch {minN}–{maxN} (mean {sumN / (double)batch.Count:F0}), pixels {minPix}–{maxPix} (mean {sumPix / (double)batch.Count:F0})");
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     private static int IntOption(string[] args, string name, int fallback)

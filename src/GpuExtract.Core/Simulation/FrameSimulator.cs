@@ -19,7 +19,7 @@ public static class FrameSimulator
 
     /// <summary>Simulates with the built-in synthetic PSF (<see cref="SyntheticPsf"/>).</summary>
     public static SimulatedFrame Simulate(SimulationOptions options) =>
-        Simulate(SyntheticPsf.Create(), options, SyntheticPsf.BuiltInName);
+        Simulate(SyntheticPsf.Default, options, SyntheticPsf.BuiltInName);
 
     /// <summary>Simulates a frame of <paramref name="options"/> through <paramref name="psf"/>.</summary>
     /// <param name="psf">The PSF (any GAUSS-HERMITE PSF: the synthetic one or a DESI file).</param>

@@ -157,42 +157,52 @@ public sealed class PatchSolver
         return false;
     }
 
-    /// <summary>Signal decorrelation: Q_bb = C_bb^(−½) for each kept fiber's block b of C (in _icov). Returns FLOPs.</summary>
+    /// <summary>
+    /// Signal decorrelation: Q_bb = C_bb^(−½) for each kept fiber's block b of C (in _icov). The blocks are
+    /// decomposed as one batch (<see cref="SymmetricEigenBatch"/>), as the GPU backend does. Returns FLOPs.
+    /// </summary>
     private double DecorrelateSignal(FrameInput frame, PatchBatch batch, int p, PatchResults results)
     {
         int n = _stamps.UnknownCount;
         int nw = _stamps.WaveCount;
+        int blockSize = nw * nw;
+        int kept = batch.KeepFiberCount[p];
         int halfDiagonals = frame.HalfDiagonals;
         ReadOnlySpan<double> covariance = _icov.AsSpan(0, n * n);
-        Span<double> block = _block.AsSpan(0, nw * nw);
-        Span<double> eigenvalues = _eigenvalues.AsSpan(0, nw);
+        Span<double> blocks = _block.AsSpan(0, kept * blockSize);
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, kept * nw);
+        for (int a = 0; a < kept; a++)
+        {
+            int offset = (batch.KeepFiberOffset[p] + a) * nw;
+            for (int r = 0; r < nw; r++)
+            {
+                covariance.Slice((offset + r) * n + offset, nw).CopyTo(blocks.Slice(a * blockSize + r * nw, nw));
+            }
+        }
+        SymmetricEigenBatch.Decompose(_lapack, blocks, nw, kept, eigenvalues);
+
         Span<double> scale = _scale.AsSpan(0, nw);
         Span<double> rowSums = _rowSums.AsSpan(0, nw);
         Span<double> convolved = _convolved.AsSpan(0, nw);
         int coreOffset = batch.CoreOffset[p];
         int coreCount = batch.CoreCount[p];
+        double m = nw;
         double flops = 0;
-        for (int a = 0; a < batch.KeepFiberCount[p]; a++)
+        for (int a = 0; a < kept; a++)
         {
-            int fiber = batch.KeepFiberOffset[p] + a;
-            int offset = fiber * nw;
-            for (int r = 0; r < nw; r++)
-            {
-                covariance.Slice((offset + r) * n + offset, nw).CopyTo(block.Slice(r * nw, nw));
-            }
-            _lapack.SymmetricEigen(block, nw, eigenvalues);
-            EigenCompose.InverseSqrt(eigenvalues, scale);
-            ResolutionMatrix.Decorrelate(block, scale, nw, _flux.AsSpan(offset, nw), rowSums, convolved, _vectorScratch);
+            int offset = (batch.KeepFiberOffset[p] + a) * nw;
+            ReadOnlySpan<double> vectors = blocks.Slice(a * blockSize, blockSize);
+            EigenCompose.InverseSqrt(eigenvalues.Slice(a * nw, nw), scale);
+            ResolutionMatrix.Decorrelate(vectors, scale, nw, _flux.AsSpan(offset, nw), rowSums, convolved, _vectorScratch);
             for (int c = 0; c < coreCount; c++)
             {
                 int k = coreOffset + c;
                 int row = batch.OutputOffset[p] + a * coreCount + c;
                 WriteBin(results, row, convolved[k], rowSums[k], _fluxWeight[offset + k]);
                 Span<double> band = results.Resolution.AsSpan(row * results.DiagonalCount, results.DiagonalCount);
-                ResolutionMatrix.BandColumn(block, scale, nw, rowSums, k, k - halfDiagonals, 0, nw, band, _vectorScratch);
+                ResolutionMatrix.BandColumn(vectors, scale, nw, rowSums, k, k - halfDiagonals, 0, nw, band, _vectorScratch);
                 SanitizeBand(band, halfDiagonals);
             }
-            double m = nw;
             flops += 9 * m * m * m + 8 * m * m + 2 * m * (m + results.DiagonalCount * coreCount);
         }
         return flops;
@@ -356,9 +366,9 @@ public sealed class PatchSolver
             _convolved = new double[n];
             _vectorScratch = new double[2 * n];
         }
-        if (_block.Length < nw * nw)
+        if (_block.Length < n * nw)
         {
-            _block = new double[nw * nw];
+            _block = new double[n * nw]; // every fiber's nw × nw block at most
         }
         if (_model.Length < pixelCount)
         {

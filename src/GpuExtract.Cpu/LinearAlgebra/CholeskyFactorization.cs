@@ -11,25 +11,63 @@ internal static class CholeskyFactorization
     /// <summary>
     /// Overwrites the lower triangle of <paramref name="a"/> with L (the strict upper triangle is not
     /// read or written). Returns false as soon as a pivot is not positive or not finite, like dpotrf.
+    /// Rows are taken four at a time so that each row j of L already computed is loaded once for
+    /// four dot products.
     /// </summary>
     public static bool Factor(Span<double> a, int n)
     {
-        for (int i = 0; i < n; i++)
+        int i0 = 0;
+        for (; i0 + 3 < n; i0 += 4)
         {
-            Span<double> rowI = a.Slice(i * n, i + 1);
-            // L[i, j] = (A[i, j] − Σ_{k<j} L[i, k]·L[j, k]) / L[j, j]: both prefixes are contiguous rows.
-            for (int j = 0; j < i; j++)
+            Span<double> row0 = a.Slice(i0 * n, i0 + 1);
+            Span<double> row1 = a.Slice((i0 + 1) * n, i0 + 2);
+            Span<double> row2 = a.Slice((i0 + 2) * n, i0 + 3);
+            Span<double> row3 = a.Slice((i0 + 3) * n, i0 + 4);
+            // Columns left of the block: L[i, j] = (A[i, j] − L[i, 0..j)·L[j, 0..j)) / L[j, j].
+            for (int j = 0; j < i0; j++)
             {
                 ReadOnlySpan<double> rowJ = a.Slice(j * n, j + 1);
-                rowI[j] = (rowI[j] - RowOperations.Dot(rowI[..j], rowJ)) / rowJ[j];
+                RowOperations.Dot4(rowJ[..j], row0, row1, row2, row3, out double d0, out double d1, out double d2, out double d3);
+                double ljj = rowJ[j];
+                row0[j] = (row0[j] - d0) / ljj;
+                row1[j] = (row1[j] - d1) / ljj;
+                row2[j] = (row2[j] - d2) / ljj;
+                row3[j] = (row3[j] - d3) / ljj;
             }
-            double pivot = rowI[i] - RowOperations.Dot(rowI[..i], rowI);
-            if (!(pivot > 0) || double.IsInfinity(pivot))
+            // The 4 × 4 diagonal block, row by row.
+            for (int i = i0; i < i0 + 4; i++)
             {
-                return false; // also catches NaN
+                if (!FactorRowFrom(a, n, i, i0))
+                {
+                    return false;
+                }
             }
-            rowI[i] = Math.Sqrt(pivot);
         }
+        for (int i = i0; i < n; i++)
+        {
+            if (!FactorRowFrom(a, n, i, 0))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Row i of L from column <paramref name="firstColumn"/> on (earlier columns already done), and its pivot.</summary>
+    private static bool FactorRowFrom(Span<double> a, int n, int i, int firstColumn)
+    {
+        Span<double> rowI = a.Slice(i * n, i + 1);
+        for (int j = firstColumn; j < i; j++)
+        {
+            ReadOnlySpan<double> rowJ = a.Slice(j * n, j + 1);
+            rowI[j] = (rowI[j] - RowOperations.Dot(rowI[..j], rowJ)) / rowJ[j];
+        }
+        double pivot = rowI[i] - RowOperations.Dot(rowI[..i], rowI);
+        if (!(pivot > 0) || double.IsInfinity(pivot))
+        {
+            return false; // also catches NaN
+        }
+        rowI[i] = Math.Sqrt(pivot);
         return true;
     }
 
@@ -67,13 +105,33 @@ internal static class CholeskyFactorization
     /// <summary>
     /// X = L⁻¹ in place (lower triangle). Row i of X is (e_i − Σ_{k&lt;i} L[i, k]·X[k, :]) / L[i, i];
     /// taking k upwards, entries 0..k of row i are already accumulators while entries above k still hold L.
+    /// Four k at a time share one pass over the common prefix 0..k₀ of row i.
     /// </summary>
     private static void InvertLowerTriangle(Span<double> a, int n)
     {
         for (int i = 0; i < n; i++)
         {
             Span<double> rowI = a.Slice(i * n, i + 1);
-            for (int k = 0; k < i; k++)
+            int k = 0;
+            for (; k + 3 < i; k += 4)
+            {
+                // L[i, k..k+3] are still intact: earlier steps only touched entries below k.
+                double s0 = rowI[k];
+                double s1 = rowI[k + 1];
+                double s2 = rowI[k + 2];
+                double s3 = rowI[k + 3];
+                rowI.Slice(k, 4).Clear();
+                ReadOnlySpan<double> x0 = a.Slice(k * n, k + 1);
+                ReadOnlySpan<double> x1 = a.Slice((k + 1) * n, k + 2);
+                ReadOnlySpan<double> x2 = a.Slice((k + 2) * n, k + 3);
+                ReadOnlySpan<double> x3 = a.Slice((k + 3) * n, k + 4);
+                RowOperations.Axpy4(-s0, x0, -s1, x1, -s2, x2, -s3, x3, rowI[..(k + 1)]);
+                // The parts of rows k+1..k+3 beyond the common prefix.
+                rowI[k + 1] -= s1 * x1[k + 1] + s2 * x2[k + 1] + s3 * x3[k + 1];
+                rowI[k + 2] -= s2 * x2[k + 2] + s3 * x3[k + 2];
+                rowI[k + 3] -= s3 * x3[k + 3];
+            }
+            for (; k < i; k++)
             {
                 double lik = rowI[k];
                 rowI[k] = 0;
@@ -88,6 +146,7 @@ internal static class CholeskyFactorization
     /// <summary>
     /// Lower triangle of Xᵀ·X in place, X lower triangular: (XᵀX)[i, j] = Σ_{k≥i} X[k, i]·X[k, j] for j ≤ i.
     /// Row i only needs rows k ≥ i of X, which are still untouched when rows are taken upwards.
+    /// Four k at a time share one pass over row i.
     /// </summary>
     private static void MultiplyLowerTransposeByLower(Span<double> a, int n)
     {
@@ -95,7 +154,17 @@ internal static class CholeskyFactorization
         {
             Span<double> rowI = a.Slice(i * n, i + 1);
             RowOperations.Scale(rowI, rowI[i]);
-            for (int k = i + 1; k < n; k++)
+            int k = i + 1;
+            for (; k + 3 < n; k += 4)
+            {
+                RowOperations.Axpy4(
+                    a[k * n + i], a.Slice(k * n, i + 1),
+                    a[(k + 1) * n + i], a.Slice((k + 1) * n, i + 1),
+                    a[(k + 2) * n + i], a.Slice((k + 2) * n, i + 1),
+                    a[(k + 3) * n + i], a.Slice((k + 3) * n, i + 1),
+                    rowI);
+            }
+            for (; k < n; k++)
             {
                 RowOperations.Axpy(a[k * n + i], a.Slice(k * n, i + 1), rowI);
             }

@@ -83,6 +83,7 @@ internal static class HouseholderTridiagonalization
     /// Forms Qᵀ = H_{n−3}···H_1·H_0 (row-major n × n, into <paramref name="qt"/>) from the reflections
     /// left by <see cref="Reduce"/>. Built as I·H_{n−3}·…·H_0 from the right, so each step updates whole
     /// rows: row ← row − τ·(row·v)·vᵀ, and only the trailing block that is not yet the identity.
+    /// Reflections are applied two at a time (one pass for both dot products, one for both updates).
     /// </summary>
     public static void FormTransposedQ(ReadOnlySpan<double> a, int n, ReadOnlySpan<double> tau, Span<double> qt)
     {
@@ -91,20 +92,55 @@ internal static class HouseholderTridiagonalization
         {
             qt[i * n + i] = 1;
         }
-        for (int k = n - 3; k >= 0; k--)
+        int k = n - 3;
+        for (; k >= 1; k -= 2)
         {
-            double t = tau[k];
-            if (t == 0)
-            {
-                continue;
-            }
-            int m = n - k - 1;
-            ReadOnlySpan<double> v = a.Slice(k * n + k + 1, m);
-            for (int r = k + 1; r < n; r++)
-            {
-                Span<double> row = qt.Slice(r * n + k + 1, m);
-                RowOperations.Axpy(-t * RowOperations.Dot(row, v), v, row);
-            }
+            ApplyReflectionPair(a, n, tau, qt, k);
+        }
+        if (k == 0)
+        {
+            ApplyReflection(a, n, tau[0], qt, 0);
+        }
+    }
+
+    /// <summary>qt ← qt·H_k on rows and columns k+1..n−1 (the rest of qt is still the identity there).</summary>
+    private static void ApplyReflection(ReadOnlySpan<double> a, int n, double t, Span<double> qt, int k)
+    {
+        if (t == 0)
+        {
+            return;
+        }
+        int m = n - k - 1;
+        ReadOnlySpan<double> v = a.Slice(k * n + k + 1, m);
+        for (int r = k + 1; r < n; r++)
+        {
+            Span<double> row = qt.Slice(r * n + k + 1, m);
+            RowOperations.Axpy(-t * RowOperations.Dot(row, v), v, row);
+        }
+    }
+
+    /// <summary>
+    /// qt ← qt·H_k·H_{k−1}. With u = v_k (columns k+1..) and w = v_{k−1} (columns k.., w[k] = 1), a row x
+    /// becomes x − s₁·u − s₂·w where s₁ = τ_k·(x·u) and s₂ = τ_{k−1}·(x·w − s₁·(u·w)).
+    /// </summary>
+    private static void ApplyReflectionPair(ReadOnlySpan<double> a, int n, ReadOnlySpan<double> tau, Span<double> qt, int k)
+    {
+        double t1 = tau[k];
+        double t2 = tau[k - 1];
+        int m = n - k - 1;
+        ReadOnlySpan<double> u = a.Slice(k * n + k + 1, m);
+        ReadOnlySpan<double> wTail = a.Slice((k - 1) * n + k + 1, m); // w at columns k+1..; w[k] = 1
+        double uw = RowOperations.Dot(u, wTail);
+        for (int r = k; r < n; r++)
+        {
+            Span<double> tail = qt.Slice(r * n + k + 1, m);
+            ref double head = ref qt[r * n + k];
+            RowOperations.Dot2(tail, u, wTail, out double xu, out double xw);
+            xw += head;
+            double s1 = t1 * xu;
+            double s2 = t2 * (xw - s1 * uw);
+            RowOperations.SubtractTwo(s1, u, s2, wTail, tail);
+            head -= s2;
         }
     }
 }

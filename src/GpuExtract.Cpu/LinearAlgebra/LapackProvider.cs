@@ -7,8 +7,9 @@ namespace GpuExtract.Cpu.LinearAlgebra;
 public static class LapackProvider
 {
     /// <summary>
-    /// A factory for <paramref name="choice"/> on the default system libraries
-    /// (<see cref="NativeLapack.DefaultLibraryCandidates"/>). <paramref name="description"/> is one line
+    /// A factory for <paramref name="choice"/> on the system library that
+    /// <see cref="NativeLapack.TryCreate(out NativeLapack?, out string)"/> uses (GPUEXTRACT_LAPACK, else
+    /// <see cref="NativeLapack.DefaultLibraryCandidates"/>). <paramref name="description"/> is one line
     /// for the user saying what was chosen and, for <see cref="LapackChoice.Auto"/>, why.
     /// Throws <see cref="LapackUnavailableException"/> for <see cref="LapackChoice.Native"/> when no
     /// library can be loaded.

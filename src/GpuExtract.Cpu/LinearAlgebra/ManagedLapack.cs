@@ -12,8 +12,7 @@ public sealed class ManagedLapack : ILapack
     private double[] _offDiagonal = [];
     private double[] _tau = [];
     private double[] _work = [];
-    private double[] _cosines = [];
-    private double[] _sines = [];
+    private readonly TridiagonalQLEigen _tridiagonalEigen = new();
     private double[] _sortedEigenvalues = [];
     private int[] _order = [];
     private double[] _eigenvectorRows = [];
@@ -54,7 +53,7 @@ public sealed class ManagedLapack : ILapack
 
         HouseholderTridiagonalization.Reduce(a, n, diagonal, _offDiagonal, _tau, _work);
         HouseholderTridiagonalization.FormTransposedQ(a, n, _tau, vt);
-        TridiagonalQLEigen.Solve(diagonal, _offDiagonal, n, vt, _cosines, _sines);
+        _tridiagonalEigen.Solve(diagonal, _offDiagonal, n, vt);
 
         // Ascending order; eigenvector k (row order[k] of vt) goes to column k of a.
         Span<double> sorted = _sortedEigenvalues.AsSpan(0, n);
@@ -86,8 +85,6 @@ public sealed class ManagedLapack : ILapack
         _offDiagonal = new double[n];
         _tau = new double[n];
         _work = new double[n];
-        _cosines = new double[n];
-        _sines = new double[n];
         _sortedEigenvalues = new double[n];
         _order = new int[n];
         _eigenvectorRows = new double[n * n];

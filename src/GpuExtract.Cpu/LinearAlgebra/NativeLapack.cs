@@ -63,8 +63,10 @@ public sealed unsafe class NativeLapack : ILapack
     public SymmetricEigenDriver EigenDriver { get; set; } = SymmetricEigenDriver.DivideAndConquer;
 
     /// <summary>
-    /// A new instance on the process-wide system LAPACK (sonames in the order of
-    /// <see cref="DefaultLibraryCandidates"/>), or false with the reason (never throws for a missing library).
+    /// A new instance on the process-wide system LAPACK, or false with the reason (never throws for a
+    /// missing library). The library is the one named by the environment variable GPUEXTRACT_LAPACK
+    /// (soname or path) when set, else the first usable of <see cref="DefaultLibraryCandidates"/>;
+    /// it is loaded once per process.
     /// </summary>
     public static bool TryCreate(out NativeLapack? lapack, out string reason)
     {

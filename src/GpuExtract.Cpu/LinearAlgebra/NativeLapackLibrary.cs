@@ -29,8 +29,11 @@ internal sealed unsafe class NativeLapackLibrary
         "libopenblas.dll",
     ];
 
+    /// <summary>Environment variable naming the one LAPACK library (soname or path) to load instead of <see cref="DefaultCandidates"/>.</summary>
+    public const string LibraryVariable = "GPUEXTRACT_LAPACK";
+
     private static readonly Lazy<(NativeLapackLibrary? Library, string Reason)> Default =
-        new(() => (TryLoad(DefaultCandidates, out var library, out string reason) ? library : null, reason));
+        new(() => (TryLoad(ConfiguredCandidates(), out var library, out string reason) ? library : null, reason));
 
     private NativeLapackLibrary(string soname, string description)
     {
@@ -65,7 +68,14 @@ internal sealed unsafe class NativeLapackLibrary
     /// </summary>
     public delegate* unmanaged[Cdecl]<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void> Dsyevr;
 
-    /// <summary>The shared default library, or null with the reason it could not be loaded.</summary>
+    /// <summary>[$GPUEXTRACT_LAPACK] when set (e.g. an MKL or a specific OpenBLAS build), else <see cref="DefaultCandidates"/>.</summary>
+    public static IReadOnlyList<string> ConfiguredCandidates()
+    {
+        string? configured = Environment.GetEnvironmentVariable(LibraryVariable);
+        return string.IsNullOrWhiteSpace(configured) ? DefaultCandidates : [configured.Trim()];
+    }
+
+    /// <summary>The shared library from <see cref="ConfiguredCandidates"/> (loaded once), or null with the reason it could not be loaded.</summary>
     public static NativeLapackLibrary? LoadDefault(out string reason)
     {
         var (library, why) = Default.Value;

@@ -40,6 +40,85 @@ internal static class RowOperations
         return sum;
     }
 
+    /// <summary>The dot products of x with y0 and y1 over x's length, loading x once.</summary>
+    public static void Dot2(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, out double d0, out double d1)
+    {
+        int n = x.Length;
+        y0 = y0[..n];
+        y1 = y1[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double r0 = ref MemoryMarshal.GetReference(y0);
+        ref double r1 = ref MemoryMarshal.GetReference(y1);
+        int width = Vector<double>.Count;
+        int i = 0;
+        d0 = d1 = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            for (; i <= n - width; i += width)
+            {
+                var xv = Vector.LoadUnsafe(ref rx, (nuint)i);
+                acc0 += xv * Vector.LoadUnsafe(ref r0, (nuint)i);
+                acc1 += xv * Vector.LoadUnsafe(ref r1, (nuint)i);
+            }
+            d0 = Vector.Sum(acc0);
+            d1 = Vector.Sum(acc1);
+        }
+        for (; i < n; i++)
+        {
+            double xi = Unsafe.Add(ref rx, i);
+            d0 += xi * Unsafe.Add(ref r0, i);
+            d1 += xi * Unsafe.Add(ref r1, i);
+        }
+    }
+
+    /// <summary>The four dot products of x with y0..y3 over x's length, loading x once.</summary>
+    public static void Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, ReadOnlySpan<double> y2, ReadOnlySpan<double> y3,
+        out double d0, out double d1, out double d2, out double d3)
+    {
+        int n = x.Length;
+        y0 = y0[..n];
+        y1 = y1[..n];
+        y2 = y2[..n];
+        y3 = y3[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double r0 = ref MemoryMarshal.GetReference(y0);
+        ref double r1 = ref MemoryMarshal.GetReference(y1);
+        ref double r2 = ref MemoryMarshal.GetReference(y2);
+        ref double r3 = ref MemoryMarshal.GetReference(y3);
+        int width = Vector<double>.Count;
+        int i = 0;
+        d0 = d1 = d2 = d3 = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            var acc2 = Vector<double>.Zero;
+            var acc3 = Vector<double>.Zero;
+            for (; i <= n - width; i += width)
+            {
+                var xv = Vector.LoadUnsafe(ref rx, (nuint)i);
+                acc0 += xv * Vector.LoadUnsafe(ref r0, (nuint)i);
+                acc1 += xv * Vector.LoadUnsafe(ref r1, (nuint)i);
+                acc2 += xv * Vector.LoadUnsafe(ref r2, (nuint)i);
+                acc3 += xv * Vector.LoadUnsafe(ref r3, (nuint)i);
+            }
+            d0 = Vector.Sum(acc0);
+            d1 = Vector.Sum(acc1);
+            d2 = Vector.Sum(acc2);
+            d3 = Vector.Sum(acc3);
+        }
+        for (; i < n; i++)
+        {
+            double xi = Unsafe.Add(ref rx, i);
+            d0 += xi * Unsafe.Add(ref r0, i);
+            d1 += xi * Unsafe.Add(ref r1, i);
+            d2 += xi * Unsafe.Add(ref r2, i);
+            d3 += xi * Unsafe.Add(ref r3, i);
+        }
+    }
+
     /// <summary>y[i] += alpha·x[i] over x's length (x.Length ≤ y.Length).</summary>
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
@@ -60,6 +139,43 @@ internal static class RowOperations
         for (; i < n; i++)
         {
             Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
+        }
+    }
+
+    /// <summary>y[i] += a0·x0[i] + a1·x1[i] + a2·x2[i] + a3·x3[i] over y's length: four axpys in one pass over y.</summary>
+    public static void Axpy4(double a0, ReadOnlySpan<double> x0, double a1, ReadOnlySpan<double> x1, double a2, ReadOnlySpan<double> x2, double a3, ReadOnlySpan<double> x3, Span<double> y)
+    {
+        int n = y.Length;
+        x0 = x0[..n];
+        x1 = x1[..n];
+        x2 = x2[..n];
+        x3 = x3[..n];
+        ref double r0 = ref MemoryMarshal.GetReference(x0);
+        ref double r1 = ref MemoryMarshal.GetReference(x1);
+        ref double r2 = ref MemoryMarshal.GetReference(x2);
+        ref double r3 = ref MemoryMarshal.GetReference(x3);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        int width = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var v0 = new Vector<double>(a0);
+            var v1 = new Vector<double>(a1);
+            var v2 = new Vector<double>(a2);
+            var v3 = new Vector<double>(a3);
+            for (; i <= n - width; i += width)
+            {
+                var sum = Vector.LoadUnsafe(ref ry, (nuint)i)
+                    + v0 * Vector.LoadUnsafe(ref r0, (nuint)i)
+                    + v1 * Vector.LoadUnsafe(ref r1, (nuint)i)
+                    + v2 * Vector.LoadUnsafe(ref r2, (nuint)i)
+                    + v3 * Vector.LoadUnsafe(ref r3, (nuint)i);
+                sum.StoreUnsafe(ref ry, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref ry, i) += a0 * Unsafe.Add(ref r0, i) + a1 * Unsafe.Add(ref r1, i) + a2 * Unsafe.Add(ref r2, i) + a3 * Unsafe.Add(ref r3, i);
         }
     }
 

@@ -6,7 +6,7 @@ namespace GpuExtract.Core.Tests.Simulation;
 
 public class FrameSimulatorTests
 {
-    private static readonly Lazy<GaussHermitePsf> Psf = new(() => SyntheticPsf.Create());
+    private static readonly Lazy<GaussHermitePsf> Psf = new(() => SyntheticPsf.Default);
 
     /// <summary>Five fibers inside bundle 0 over 100 Å: fast, fully on the CCD.</summary>
     private static readonly SimulationOptions Small = new()
@@ -119,6 +119,31 @@ public class FrameSimulatorTests
         Assert.True(n > 50_000, $"only {n} pixels");
         Assert.True(Math.Abs(meanChi2 - 1) < 0.02, $"mean (image − model)²·ivar = {meanChi2} over {n} pixels");
         Assert.True(Math.Abs(meanPull) < 0.02, $"mean (image − model)·√ivar = {meanPull} over {n} pixels");
+    }
+
+    [Fact]
+    public void IvarFromImage_FollowsTheDesiPreprocRecipe()
+    {
+        SimulatedFrame frame = Simulate(Small with { IvarFromImage = true, CosmicCount = 0 });
+        Assert.False(frame.Image.Header.GetBool("IVARMODL"));
+        PixelBox box = frame.Region;
+        int checkedPixels = 0;
+        for (int y = box.YMin; y < box.YMax; y++)
+        {
+            for (int x = box.XMin; x < box.XMax; x++)
+            {
+                int p = y * frame.Image.NPixX + x;
+                if (frame.Image.Mask[p] != 0)
+                {
+                    continue;
+                }
+                // IVAR = 1/(RDNOISE² + max(IMAGE, 0)), rounded to float32.
+                double expected = 1.0 / (9.0 + Math.Max(frame.Image.Image[p], 0f));
+                Assert.True(Math.Abs(frame.Image.Ivar[p] - expected) <= 1e-7 * expected, $"pixel ({x}, {y}): IVAR {frame.Image.Ivar[p]}, expected {expected}");
+                checkedPixels++;
+            }
+        }
+        Assert.True(checkedPixels > 10_000, $"only {checkedPixels} pixels checked");
     }
 
     [Fact]

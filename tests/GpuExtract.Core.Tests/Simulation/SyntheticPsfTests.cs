@@ -5,7 +5,7 @@ namespace GpuExtract.Core.Tests.Simulation;
 
 public class SyntheticPsfTests
 {
-    private static readonly GaussHermitePsf Psf = SyntheticPsf.Create();
+    private static readonly GaussHermitePsf Psf = SyntheticPsf.Default;
 
     [Fact]
     public void SyntheticTraces_IncreaseInYOverTheWholeDomainAtRealDispersion()
@@ -42,5 +42,21 @@ public class SyntheticPsfTests
         }
         Assert.InRange(Psf.X(0, 6700), 100, 140);
         Assert.InRange(Psf.X(499, 6700), 3925, 3965);
+    }
+
+    [Fact]
+    public void SyntheticTail_WhenAskedFor_WidensTheSpot()
+    {
+        GaussHermitePsf withTail = SyntheticPsf.Create(new SyntheticPsfOptions { TailAmplitude = 0.01 });
+        Assert.Equal(0.0, Psf.Parameter("TAILAMP", 100, 6500));
+        Assert.Equal(0.01, withTail.Parameter("TAILAMP", 100, 6500), 15);
+        var plain = new double[Psf.StampRows * Psf.StampCols];
+        var tailed = new double[plain.Length];
+        Psf.Spot(100, 6500, plain, out _, out _, out _, out _);
+        withTail.Spot(100, 6500, tailed, out _, out _, out _, out _);
+        // A stamp corner is ~8 px and ~5 px from the centre: the Gaussian core is ~1e-13 there, the tail
+        // 0.01·r²/(1 + r²)² ≈ 1e-4 before normalisation.
+        double plainCorner = plain[0], tailedCorner = tailed[0];
+        Assert.True(tailedCorner > 1e-6 && tailedCorner > 100 * plainCorner, $"corner pixel {tailedCorner} with tail, {plainCorner} without");
     }
 }

@@ -5,8 +5,10 @@ namespace GpuExtract.Cpu.Tests.Extraction;
 /// <summary>The <see cref="ILapack"/> the solver tests use, and a wrapper whose Cholesky always fails.</summary>
 internal static class TestLapack
 {
-    /// <summary>The managed implementation: always available and deterministic, so results are reproducible everywhere.</summary>
-    public static ILapack Create() => new ManagedLapack();
+    private static readonly Func<ILapack> Factory = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
+
+    /// <summary>What production uses: native LAPACK where it loads, else the managed implementation.</summary>
+    public static ILapack Create() => Factory();
 }
 
 /// <summary>Delegates everything but reports every Cholesky factorisation as failed, to force the eigh fallback.</summary>

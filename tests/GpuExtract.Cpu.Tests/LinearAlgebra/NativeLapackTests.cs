@@ -91,4 +91,53 @@ public sealed class NativeLapackTests
             Assert.True(residual <= 1e-12, $"n = {n}: residual {residual:E3} > 1e-12");
         }
     }
+
+    [SkippableFact]
+    public void ConcurrentInstances_GiveTheSameResultsAsOneThread()
+    {
+        // The CPU backend runs one instance per worker thread against the one shared library; OpenBLAS
+        // must then behave as it does single-threaded (no shared workspace clobbered between calls).
+        LapackImplementations.RequireNative();
+        const int N = 74;
+        const int Matrices = 8;
+        var inputs = new double[Matrices][];
+        var expectedInverse = new double[Matrices][];
+        var expectedLambda = new double[Matrices][];
+        NativeLapack reference = LapackImplementations.RequireNative();
+        for (int m = 0; m < Matrices; m++)
+        {
+            (inputs[m], _) = Spd(Spectrum.Even, N, 10 + m, seed: m);
+            expectedInverse[m] = (double[])inputs[m].Clone();
+            Assert.True(reference.CholeskyFactor(expectedInverse[m], N));
+            reference.CholeskyInverse(expectedInverse[m], N);
+            expectedLambda[m] = new double[N];
+            reference.SymmetricEigen((double[])inputs[m].Clone(), N, expectedLambda[m]);
+        }
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            NativeLapack lapack = LapackImplementations.RequireNative();
+            var work = new double[N * N];
+            var lambda = new double[N];
+            for (int iteration = 0; iteration < 40; iteration++)
+            {
+                int m = (worker + iteration) % Matrices;
+                inputs[m].CopyTo(work, 0);
+                lapack.CholeskyFactor(work, N);
+                lapack.CholeskyInverse(work, N);
+                // Same library, same code path: agreement to rounding (1e-12 relative) or better.
+                double inverseError = MaxAbsDifference(work, expectedInverse[m]) / MaxAbs(expectedInverse[m]);
+                inputs[m].CopyTo(work, 0);
+                lapack.SymmetricEigen(work, N, lambda);
+                double lambdaError = MaxAbsDifference(lambda, expectedLambda[m]) / MaxAbs(expectedLambda[m]);
+                if (inverseError > 1e-12 || lambdaError > 1e-12)
+                {
+                    failures.Enqueue($"worker {worker}, matrix {m}: inverse {inverseError:E3}, eigenvalues {lambdaError:E3}");
+                }
+            }
+        });
+
+        Assert.True(failures.IsEmpty, string.Join("; ", failures));
+    }
 }
