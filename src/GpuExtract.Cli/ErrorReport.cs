@@ -18,6 +18,7 @@ public static class ErrorReport
         or OutputFileException
         or PsfFormatException
         or ExtractionInputException
+        or Core.Simulation.SimulationInputException
         or LapackUnavailableException
         or FileNotFoundException
         or DirectoryNotFoundException

@@ -17,6 +17,8 @@ public static class Program
         InfoCommand.Spec,
         PsfSpotCommand.Spec,
         ExtractCommand.Spec,
+        SimulateCommand.Spec,
+        DemoCommand.Spec,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
