@@ -60,7 +60,7 @@ internal static class HeaderReader
                     var fitsCard = parsed.IsContinue
                         ? new FitsCard("CONTINUE", parsed.Value, parsed.Comment)
                         : new FitsCard(parsed.Key, parsed.Value, parsed.Comment);
-                    header.Append(fitsCard);
+                    header.Append(fitsCard, cardNumber);
                     continuedIndex = parsed.Value is string text && text.EndsWith('&') && !fitsCard.IsCommentary && fitsCard.Key != "CONTINUE"
                         ? header.Count - 1
                         : -1;
