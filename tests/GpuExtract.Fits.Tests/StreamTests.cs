@@ -126,4 +126,19 @@ public class StreamTests
 
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
+
+    [Fact]
+    public void Open_UnreadablePathsThrowIOException()
+    {
+        using var dir = new TempDirectory();
+        Assert.Throws<FileNotFoundException>(() => FitsFile.Open(dir.File("missing.fits")));
+        Assert.ThrowsAny<IOException>(() => FitsFile.Open(dir.Path));
+        File.WriteAllBytes(dir.File("empty.fits"), []);
+        var empty = Assert.Throws<FitsFormatException>(() => FitsFile.Open(dir.File("empty.fits")));
+        Assert.Contains("empty.fits", empty.Message);
+        File.WriteAllText(dir.File("text.fits"), "hello, this is not FITS");
+        var text = Assert.Throws<FitsFormatException>(() => FitsFile.Open(dir.File("text.fits")));
+        Assert.Contains("text.fits", text.Message);
+        Assert.Contains("not a FITS file", text.Message);
+    }
 }
