@@ -61,8 +61,11 @@ internal static class ReferenceCase
     /// against itself with 1 instead of 2 BLAS threads differs by 3.7e-8 in flux, 1.2e-7 in ivar and
     /// 2.6e-8 in resolution, i.e. only by floating-point order). Measured with the matched layout:
     /// pull ≤ 3.3e-7, ivar ≤ 4.9e-8, resolution ≤ 1.3e-8, chi2pix ≤ 3.3e-12, pixmask ≤ 8.3e-14 (bundle0;
-    /// small: 4e-11, 1e-12, 2e-13). The limits leave a factor 8–30 over the worst measured figure, far
-    /// below the smallest layout error (one bin of pad or one row of box: pulls of 1e-3 to 0.07).
+    /// small: 4e-11, 1e-12, 2e-13). The bundle0 figures come from native LAPACK's default dsyevd on the
+    /// per-fiber covariance blocks of one ill-conditioned patch (fiber 9 near bin 1073); specter's
+    /// scipy.linalg.eigh calls dsyevr, and with dsyevr (or the managed eigensolver) bundle0 agrees to
+    /// 4e-11 (4e-10). The limits leave a factor 8–30 over the worst measured figure, far below the
+    /// smallest layout error (one bin of pad or one row of box: pulls of 1e-3 to 0.07).
     /// </summary>
     public static readonly Tolerance ExactLayout = new("specter's exact layout", 1e-5, 1.0, 1e-6, 1e-7, 1e-6, 1e-9);
 
