@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using GpuExtract.Core.Extraction;
-using GpuExtract.Core.Planning;
 using GpuExtract.Core.Simulation;
 using GpuExtract.Cpu;
 using GpuExtract.Cpu.Extraction;
@@ -64,21 +63,7 @@ public static class Program
 
         if (baseline > 0)
         {
-            var plan = PatchPlanner.Plan(psf, options);
-            var frame = new FrameInput
-            {
-                NPixX = simulated.Image.NPixX,
-                NPixY = simulated.Image.NPixY,
-                Image = simulated.Image.Image,
-                Weight = simulated.Image.ComputeWeights(),
-                Psf = psf,
-                FiberStart = first,
-                FiberCount = count,
-                GridWavelengths = plan.GridWavelengths,
-                HalfDiagonals = plan.HalfDiagonals,
-                PsfError = psf.PsfError,
-                DecorrelateFibers = options.DecorrelateFibers,
-            };
+            var (plan, frame, _) = FrameExtraction.Prepare(simulated.Image, psf, options);
             var spots = psf.EvaluateSpots(first, count, plan.GridWavelengths, threads);
             var solver = new PatchSolver(lapack());
             var results = new PatchResults(plan.Patches.OutputCount, plan.HalfDiagonals, 0);

@@ -23,19 +23,42 @@ public static class FrameExtraction
         Action<int, int>? progress = null, StageTimes? times = null)
     {
         times ??= new StageTimes();
+        var clock = Stopwatch.StartNew();
+        var (plan, frameInput, unusable) = Prepare(image, psf, options);
+        times.Plan = Lap(clock);
+
+        backend.BeginFrame(frameInput);
+        times.Spots = Lap(clock);
+
+        PatchBatch batch = plan.Patches;
+        var results = new PatchResults(batch.OutputCount, plan.HalfDiagonals, options.ComputeModel ? batch.ModelCount : 0);
+        int done = 0;
+        progress?.Invoke(0, batch.Count);
+        backend.Solve(batch, results, n => progress?.Invoke(Interlocked.Add(ref done, n), batch.Count));
+        times.Solve = Lap(clock);
+
+        Frame frame = FrameAssembler.Assemble(plan, results, options);
+        float[]? model = options.ComputeModel ? FrameAssembler.ModelImage(plan, results, image.NPixX, image.NPixY) : null;
+        times.Assemble = Lap(clock);
+        return new Result(frame, model, times, batch.Count, unusable);
+    }
+
+    /// <summary>
+    /// The patch plan and the backend's frame input for an extraction, and how many pixels were unusable
+    /// (non-finite IMAGE or IVAR). Benchmarks and backend comparisons start here too.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">image and PSF disagree, no pixel is usable, or the options are invalid.</exception>
+    public static (PatchPlan Plan, FrameInput Input, int UnusablePixels) Prepare(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options)
+    {
         if (image.NPixX != psf.NPixX || image.NPixY != psf.NPixY)
         {
             throw new ExtractionInputException(
                 $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF describes a {psf.NPixX} x {psf.NPixY} CCD");
         }
-        var clock = Stopwatch.StartNew();
         PatchPlan plan = PatchPlanner.Plan(psf, options);
         float[] weights = image.ComputeWeights();
-        int unusable = CountUnusable(image);
         RequireUsablePixels(image, weights, plan.Patches);
-        times.Plan = Lap(clock);
-
-        var frameInput = new FrameInput
+        var input = new FrameInput
         {
             NPixX = image.NPixX,
             NPixY = image.NPixY,
@@ -51,20 +74,7 @@ public static class FrameExtraction
             DecorrelateFibers = options.DecorrelateFibers,
             ComputeModel = options.ComputeModel,
         };
-        backend.BeginFrame(frameInput);
-        times.Spots = Lap(clock);
-
-        PatchBatch batch = plan.Patches;
-        var results = new PatchResults(batch.OutputCount, plan.HalfDiagonals, options.ComputeModel ? batch.ModelCount : 0);
-        int done = 0;
-        progress?.Invoke(0, batch.Count);
-        backend.Solve(batch, results, n => progress?.Invoke(Interlocked.Add(ref done, n), batch.Count));
-        times.Solve = Lap(clock);
-
-        Frame frame = FrameAssembler.Assemble(plan, results, options);
-        float[]? model = options.ComputeModel ? FrameAssembler.ModelImage(plan, results, image.NPixX, image.NPixY) : null;
-        times.Assemble = Lap(clock);
-        return new Result(frame, model, times, batch.Count, unusable);
+        return (plan, input, CountUnusable(image));
     }
 
     /// <summary>Pixels whose IMAGE or IVAR is not finite; they get weight 0 and are reported.</summary>
