@@ -81,6 +81,12 @@ public sealed class BatchReport(RankPlacement placement, string manifest, int fr
             json.WriteNumber("cost_in_manifest", costInManifest);
             json.WriteNumber("frames_assigned", Assigned.Count);
             json.WriteNumber("cost_assigned", AssignedCost);
+            json.WriteStartArray("assigned_outputs");
+            foreach (ManifestEntry entry in Assigned)
+            {
+                json.WriteStringValue(entry.Output);
+            }
+            json.WriteEndArray();
             json.WriteNumber("extracted", Count(FrameStatus.Extracted));
             json.WriteNumber("skipped", Count(FrameStatus.Skipped));
             json.WriteNumber("failed", Count(FrameStatus.Failed));
@@ -152,6 +158,10 @@ public sealed class BatchReport(RankPlacement placement, string manifest, int fr
         json.WriteString("output", frame.Entry.Output);
         json.WriteString("status", frame.Status.ToString().ToLowerInvariant());
         json.WriteNumber("cost", frame.Cost);
+        if (frame.Status == FrameStatus.Extracted)
+        {
+            json.WriteBoolean("psf_reused", frame.PsfReused);
+        }
         if (frame.Redone is not null)
         {
             json.WriteString("redone", frame.Redone);

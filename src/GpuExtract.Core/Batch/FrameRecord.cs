@@ -28,6 +28,9 @@ public sealed record FrameRecord
     /// <summary>Why an existing output was redone (it failed verification), or null.</summary>
     public string? Redone { get; init; }
 
+    /// <summary>Whether the PSF model was reused from an earlier frame of this rank (<see cref="PsfCache"/>).</summary>
+    public bool PsfReused { get; init; }
+
     /// <summary>The error of a failed frame, one line.</summary>
     public string? Error { get; init; }
 

@@ -48,6 +48,7 @@ public class BatchReportTests
         Assert.Equal(1, root.GetProperty("rank").GetInt32());
         Assert.Equal(2, root.GetProperty("size").GetInt32());
         Assert.Equal(4, root.GetProperty("frames_assigned").GetInt32());
+        Assert.Equal(assigned.Select(e => e.Output), root.GetProperty("assigned_outputs").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal((2, 1, 0, 1), (root.GetProperty("extracted").GetInt32(), root.GetProperty("skipped").GetInt32(),
             root.GetProperty("failed").GetInt32(), root.GetProperty("pending").GetInt32()));
         JsonElement seconds = root.GetProperty("seconds");
