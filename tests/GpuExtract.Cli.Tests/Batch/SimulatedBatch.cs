@@ -5,12 +5,13 @@ using GpuExtract.Core.Simulation;
 namespace GpuExtract.Cli.Tests.Batch;
 
 /// <summary>
-/// Small simulated frames for batch runs, made once per test class: the synthetic r-camera PSF cut to
-/// its first bundle (<see cref="PsfFibers"/> fibers) and the CCD's first <see cref="CcdColumns"/> ×
-/// <see cref="CcdRows"/> pixels (fibers 0–4 at 5980–6320 Å lie well inside), and <see cref="FrameCount"/> preproc images of 5 fibers × 6000–6300 Å (376 bins), each
-/// with its own noise seed, and a CSV manifest listing them with per-frame grid and fiber columns. The
-/// small CCD and PSF keep reading a frame to milliseconds (a full CCD and 500-fiber PSF take seconds), so
-/// the runs spend their time on extraction and on the batch logic under test.
+/// Small simulated frames for batch runs, made once per test class on first use: the synthetic r-camera
+/// PSF cut to its first bundle (<see cref="PsfFibers"/> fibers) and the CCD's first
+/// <see cref="CcdColumns"/> × <see cref="CcdRows"/> pixels (fibers 0–4 at 5980–6320 Å lie well inside),
+/// <see cref="FrameCount"/> preproc images of 5 fibers × 6000–6300 Å (376 bins), each with its own
+/// noise seed, and a CSV manifest listing them with per-frame grid and fiber columns. The small CCD and
+/// PSF keep reading a frame to milliseconds (a full CCD and 500-fiber PSF take seconds), so the runs
+/// spend their time on extraction and on the batch logic under test.
 /// </summary>
 public sealed class SimulatedBatch : IDisposable
 {
@@ -20,9 +21,17 @@ public sealed class SimulatedBatch : IDisposable
 
     public const string Grid = "6000,6300,0.8";
 
+    private readonly Lazy<string> manifest;
+
     public SimulatedBatch()
     {
         Directory.CreateDirectory(Root);
+        manifest = new Lazy<string>(Create);
+    }
+
+    /// <summary>Simulates the inputs (once, on first use, so that skipped tests cost nothing) and returns the manifest.</summary>
+    private string Create()
+    {
         GaussHermitePsfCoefficients psf = CutCcd(SyntheticPsf.Coefficients());
         PsfWriter.Write(Path.Combine(Root, "psf-r0.fits"), psf);
         var model = new GaussHermitePsf(psf);
@@ -33,14 +42,16 @@ public sealed class SimulatedBatch : IDisposable
             FrameSimulator.Simulate(model, options, "psf-r0.fits").Write(Path.Combine(Root, $"preproc-{i}.fits.gz"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"preproc-{i}.fits.gz,psf-r0.fits,{OutputName(i)},{Grid},0,5"));
         }
-        File.WriteAllLines(Manifest, lines);
+        string path = Path.Combine(Root, "frames.csv");
+        File.WriteAllLines(path, lines);
+        return path;
     }
 
     /// <summary>The directory of inputs and manifest (runs write below it).</summary>
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"gpuextract-batch-e2e-{Guid.NewGuid():N}");
 
     /// <summary>The manifest of all frames, outputs relative (so --outdir places them).</summary>
-    public string Manifest => Path.Combine(Root, "frames.csv");
+    public string Manifest => manifest.Value;
 
     /// <summary>Output file name of frame <paramref name="index"/>.</summary>
     public static string OutputName(int index) => $"frame-r0-{index}.fits";
@@ -93,7 +104,10 @@ public sealed class SimulatedBatch : IDisposable
     {
         try
         {
-            Directory.Delete(Root, recursive: true);
+            if (Directory.Exists(Root))
+            {
+                Directory.Delete(Root, recursive: true);
+            }
         }
         catch (IOException)
         {
