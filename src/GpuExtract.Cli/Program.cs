@@ -19,6 +19,7 @@ public static class Program
         ExtractCommand.Spec,
         SimulateCommand.Spec,
         DemoCommand.Spec,
+        BatchCommand.Spec,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -178,7 +178,7 @@ public static class BatchCommand
             CreateDirectory(Path.GetDirectoryName(entry.Output)!);
             InterruptedWrites.Remove(entry.Output);
             ExtractionOptions options = Options(args, prepared.Psf!, settings);
-            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, entry.Output, null, times);
+            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, entry.Output, null, times, showProgress: false);
             return new FrameRecord
             {
                 Entry = entry,

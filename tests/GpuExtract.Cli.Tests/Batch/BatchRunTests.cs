@@ -35,7 +35,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     [SkippableFact]
     public void OneRank_ExtractsEveryFrame_HidesReading_AndSkipsVerifiedOutputsOnRerun()
     {
-        RequireBatchCommand();
         var (outdir, code, stdout, stderr) = Reference();
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
         using JsonDocument first = ReadReport(outdir, 0);
@@ -72,7 +71,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     public void Mpirun_RankKilledMidRun_RerunRedoesMissingAndTruncatedFrames_AndMatchesOneRank()
     {
         TestEnvironment.SkipUnless(BatchProcess.Mpirun is not null, "mpirun is not installed (apt-get install openmpi-bin)", isInteropTool: true);
-        RequireBatchCommand();
         var (referenceDirectory, referenceCode, _, referenceErrors) = Reference();
         Assert.True(referenceCode == 0, referenceErrors);
         string outdir = batch.NewOutputDirectory("mpirun");
@@ -160,7 +158,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     [SkippableFact]
     public void SrunTask_TakesItsShare_AndAFailingFrameDoesNotStopTheOthers()
     {
-        RequireBatchCommand();
         var (referenceDirectory, referenceCode, _, referenceErrors) = Reference();
         Assert.True(referenceCode == 0, referenceErrors);
         string outdir = batch.NewOutputDirectory("srun");
@@ -207,7 +204,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     [InlineData("input,psf,output\n\"preproc-0.fits.gz,psf-r0.fits,o.fits\n", "bad.csv, line 2, column 1: quoted field has no closing quote (fields cannot span lines)")]
     public void BadManifest_ExitsTwoNamingFileLineAndColumn(string text, string expected)
     {
-        RequireBatchCommand();
         string manifest = Path.Combine(batch.Root, "bad.csv");
         File.WriteAllText(manifest, text);
         var (code, _, stderr) = CliRunner.Run("batch", "--manifest", manifest, "--outdir", batch.NewOutputDirectory("bad"));
@@ -218,7 +214,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     [SkippableFact]
     public void UnknownCamera_IsAUsageError()
     {
-        RequireBatchCommand();
         // The camera is checked before the manifest is read: this manifest need not exist.
         var (code, _, stderr) = CliRunner.Run("batch", "--manifest", Path.Combine(batch.Root, "unread.csv"), "--camera", "q");
         Assert.Equal(2, code);
@@ -229,9 +224,6 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     /// The coordinator registers <c>BatchCommand.Spec</c> in Program.cs when merging; until then these tests
     /// have no command to run.
     /// </summary>
-    private static void RequireBatchCommand() =>
-        Skip.IfNot(Program.Commands.Any(c => c.Name == "batch"), "'batch' is not registered in Program.Commands yet");
-
     private static JsonDocument ReadReport(string outdir, int rank) =>
         TryReadReport(outdir, rank) ?? throw new Xunit.Sdk.XunitException($"no report for rank {rank} in {outdir}");
 
