@@ -8,9 +8,9 @@ namespace GpuExtract.Fits;
 
 /// <summary>
 /// Writes HDUs one after another to a stream (optionally gzip-compressed). The first HDU written is
-/// the primary HDU; a table written first gets an empty primary HDU before it. Mandatory keywords
-/// come first, then the caller's cards (structural keywords among them are replaced), then DATASUM
-/// and CHECKSUM, which every HDU gets.
+/// the primary HDU; a table or tile-compressed image written first gets an empty primary HDU before
+/// it. Mandatory keywords come first, then the caller's cards (structural keywords among them are
+/// replaced), then DATASUM and CHECKSUM, which every HDU gets.
 /// </summary>
 public sealed partial class FitsWriter : IDisposable
 {
@@ -92,12 +92,7 @@ public sealed partial class FitsWriter : IDisposable
             else
             {
                 // Pass 1: the data sum, which the header must carry before the data are written.
-                ulong sum = 0;
-                for (int start = 0; start < bytes.Length; start += ChunkBytes)
-                {
-                    sum = FitsChecksum.Accumulate(sum, Encode(bytes, start, storage, buffer));
-                }
-                WriteHeader(cards, sum);
+                WriteHeader(cards, DataSum(bytes, storage));
                 // Pass 2: encode again and write (cheaper than holding a big-endian copy of the image).
                 for (int start = 0; start < bytes.Length; start += ChunkBytes)
                 {
@@ -180,44 +175,7 @@ public sealed partial class FitsWriter : IDisposable
         }
 
         // The uncompressed image HDU's sums, as WriteImage would write it here (an extension).
-        ulong imageSum = 0;
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            for (int start = 0; start < bytes.Length; start += ChunkBytes)
-            {
-                imageSum = FitsChecksum.Accumulate(imageSum, Encode(bytes, start, storage, buffer));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        HeaderBytes(ImageCards(header, storage, shape, primary: false), imageSum, out string imageChecksum, out string imageDatasum);
-
-        var compressionCards = new List<FitsCard>
-        {
-            new("ZIMAGE", true, "extension contains compressed image"),
-            new("ZBITPIX", (long)storage.Bitpix, "data type of original image"),
-            new("ZNAXIS", (long)shape.Length, "dimension of original image"),
-        };
-        for (int k = 0; k < shape.Length; k++)
-        {
-            compressionCards.Add(new FitsCard($"ZNAXIS{k + 1}", (long)shape[shape.Length - 1 - k], "length of original image axis"));
-        }
-        for (int k = 0; k < shape.Length; k++)
-        {
-            compressionCards.Add(new FitsCard($"ZTILE{k + 1}", tiles.TileAxis(k), "size of tiles to be compressed"));
-        }
-        compressionCards.Add(new FitsCard("ZCMPTYPE", compression.Name, "compression algorithm"));
-        if (compression.Method == TileCompressionMethod.Rice1)
-        {
-            compressionCards.Add(new FitsCard("ZNAME1", "BLOCKSIZE", "compression block size"));
-            compressionCards.Add(new FitsCard("ZVAL1", (long)compression.BlockSize, "pixels per block"));
-            compressionCards.Add(new FitsCard("ZNAME2", "BYTEPIX", "bytes per pixel (1, 2, 4, or 8)"));
-            compressionCards.Add(new FitsCard("ZVAL2", (long)storage.Size, "bytes per pixel (1, 2, 4, or 8)"));
-        }
+        HeaderBytes(ImageCards(header, storage, shape, primary: false), DataSum(MemoryMarshal.AsBytes(data), storage), out string imageChecksum, out string imageDatasum);
         var trailer = new List<FitsCard>
         {
             // Same comments as the image's own CHECKSUM/DATASUM, so a reader that moves them back
@@ -226,7 +184,54 @@ public sealed partial class FitsWriter : IDisposable
             new("ZDATASUM", imageDatasum, DatasumComment),
         };
         var table = new FitsTableBuilder(cells.Counts.Length).AddVariableBytes("COMPRESSED_DATA", cells);
-        WriteBinaryTable(header, table, compressionCards, keepBlank: true, trailer);
+        WriteBinaryTable(header, table, CompressionCards(storage, shape, tiles, compression), keepBlank: true, trailer);
+    }
+
+    /// <summary>The tiled-image keywords (FITS Standard 4.0 §10.1): ZIMAGE, ZBITPIX, ZNAXISn, ZTILEn, ZCMPTYPE and RICE_1's ZNAMEn/ZVALn.</summary>
+    private static List<FitsCard> CompressionCards(StorageType storage, ReadOnlySpan<int> shape, TileGeometry tiles, TileCompression compression)
+    {
+        var cards = new List<FitsCard>
+        {
+            new("ZIMAGE", true, "extension contains compressed image"),
+            new("ZBITPIX", (long)storage.Bitpix, "data type of original image"),
+            new("ZNAXIS", (long)shape.Length, "dimension of original image"),
+        };
+        for (int k = 0; k < shape.Length; k++)
+        {
+            cards.Add(new FitsCard($"ZNAXIS{k + 1}", (long)shape[shape.Length - 1 - k], "length of original image axis"));
+        }
+        for (int k = 0; k < shape.Length; k++)
+        {
+            cards.Add(new FitsCard($"ZTILE{k + 1}", tiles.TileAxis(k), "size of tiles to be compressed"));
+        }
+        cards.Add(new FitsCard("ZCMPTYPE", compression.Name, "compression algorithm"));
+        if (compression.Method == TileCompressionMethod.Rice1)
+        {
+            cards.Add(new FitsCard("ZNAME1", "BLOCKSIZE", "compression block size"));
+            cards.Add(new FitsCard("ZVAL1", (long)compression.BlockSize, "pixels per block"));
+            cards.Add(new FitsCard("ZNAME2", "BYTEPIX", "bytes per pixel (1, 2, 4, or 8)"));
+            cards.Add(new FitsCard("ZVAL2", (long)storage.Size, "bytes per pixel (1, 2, 4, or 8)"));
+        }
+        return cards;
+    }
+
+    /// <summary>Checksum accumulator of an image's data unit: its values big-endian in <paramref name="storage"/>.</summary>
+    private static ulong DataSum(ReadOnlySpan<byte> bytes, StorageType storage)
+    {
+        ulong sum = 0;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            for (int start = 0; start < bytes.Length; start += ChunkBytes)
+            {
+                sum = FitsChecksum.Accumulate(sum, Encode(bytes, start, storage, buffer));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return sum;
     }
 
     /// <summary>
