@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Simulation;
+using GpuExtract.Fits;
 using GpuExtract.Testing;
 using Xunit.Abstractions;
 
-namespace GpuExtract.Fits.Tests;
+namespace GpuExtract.Core.Tests.Formats;
 
 /// <summary>
 /// A simulated preproc file written with MASK tile-compressed (<c>gpuextract simulate --compress-mask</c>):
@@ -50,7 +51,11 @@ public class SimulatedPreprocMaskTests(ITestOutputHelper output)
 
         short[] expected = mask.Select(m => (short)m).ToArray();
         File.WriteAllBytes(dir.File("mask.bin"), MemoryMarshal.AsBytes(expected.AsSpan()).ToArray());
-        string result = TestEnvironment.RunPython(AstropyScripts.Prelude + """
+        string result = TestEnvironment.RunPython("""
+import sys, os
+import numpy as np
+from astropy.io import fits
+D = sys.argv[1]
 import warnings
 warnings.simplefilter('error')
 with fits.open(os.path.join(D, 'sim-preproc.fits')) as h:
