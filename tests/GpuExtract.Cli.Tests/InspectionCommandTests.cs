@@ -46,6 +46,20 @@ public sealed class InspectionCommandTests(SimulatedInputs inputs) : IClassFixtu
         Assert.Contains("NOPE", stderr);
     }
 
+    [Fact]
+    public void Simulate_CompressMask_WritesRiceMaskThatInfoShowsAndExtractReads()
+    {
+        string preproc = Path.Combine(inputs.Directory, "compressed.fits");
+        var (code, _, stderr) = CliRunner.Run("simulate", "-o", preproc, "--psf", inputs.Psf, "--fibers", "0-1", "-w", "6000,6020,0.8", "--compress-mask");
+        Assert.True(code == 0, stderr);
+        var (infoCode, stdout, _) = CliRunner.Run("info", preproc, "--verify");
+        Assert.Equal(0, infoCode);
+        Assert.Matches(@"MASK\s+compressed image\s+16\s+\(4128, 4114\) RICE_1", stdout);
+        string frame = Path.Combine(inputs.Directory, "compressed-frame.fits");
+        var (extractCode, _, extractErrors) = CliRunner.Run("extract", "-i", preproc, "-p", inputs.Psf, "-o", frame, "-w", "6004,6016,0.8", "-n", "2");
+        Assert.True(extractCode == 0, extractErrors);
+    }
+
     [SkippableFact]
     public void PsfSpot_Json_MatchesTheReferenceSpots()
     {
