@@ -215,6 +215,8 @@ public static class EighBenchCommand
         {
             EighPlot.Write(svgPath, results);
         }
+        Console.WriteLine();
+        Console.Write(EighSummary.Markdown(results));
         int ok = results.Points.Count(p => p.Status == EighPointStatus.Ok);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eigh-bench: {results.Points.Count} points in {results.Seconds:0} s: {ok} ok, {results.FailedCount} FAILED, {results.SkippedCount} skipped" +

@@ -137,14 +137,14 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
         EighBatch batch = Batch(n, chunk, precision);
         int[] checkedIndices = ValidationIndices(batchSize);
         var times = new double[options.Repeats];
-        double cpuSeconds = 0;
+        var cpuTimes = new double[options.Repeats];
         var worst = new EighCheck(0, 0, n);
         try
         {
             for (int r = 0; r < options.Warmups + options.Repeats; r++)
             {
                 bool last = r == options.Warmups + options.Repeats - 1;
-                double seconds = 0;
+                double seconds = 0, cpuSeconds = 0;
                 for (int c = 0; c < chunks; c++)
                 {
                     int first = c * chunk;
@@ -155,10 +155,7 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
                     }
                     TimeSpan cpuBefore = Environment.CpuUsage.TotalTime;
                     seconds += method.Decompose(batch);
-                    if (r >= options.Warmups)
-                    {
-                        cpuSeconds += (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
-                    }
+                    cpuSeconds += (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
                     if (last)
                     {
                         worst = ValidateChunk(input, batch, first, checkedIndices, worst);
@@ -167,6 +164,7 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
                 if (r >= options.Warmups)
                 {
                     times[r - options.Warmups] = seconds;
+                    cpuTimes[r - options.Warmups] = cpuSeconds;
                 }
             }
         }
@@ -175,8 +173,8 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
             return point with { Status = EighPointStatus.Failed, Note = Join(splitNote, $"error: {error.Message.ReplaceLineEndings(" ")}") };
         }
 
-        Array.Sort(times);
-        double median = times.Length % 2 == 1 ? times[times.Length / 2] : 0.5 * (times[times.Length / 2 - 1] + times[times.Length / 2]);
+        double coresBusy = cpuTimes.Sum() / times.Sum();
+        double median = Median(times);
         _rates[(method.Name, precision)] = EighFlopModel.Flops(n) * batchSize / median / 1e9;
         bool passed = worst.Passes(precision.Tolerance());
         string validationNote = passed ? "" : string.Create(CultureInfo.InvariantCulture,
@@ -184,8 +182,9 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
         return point with
         {
             MedianSeconds = median,
-            MinSeconds = times[0],
-            CoresBusy = cpuSeconds / times.Sum(),
+            MinSeconds = times.Min(),
+            CpuSeconds = Median(cpuTimes),
+            CoresBusy = coresBusy,
             Residual = worst.Residual,
             Orthogonality = worst.Orthogonality,
             ColumnsChecked = worst.ColumnsChecked,
@@ -193,6 +192,14 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
             Status = passed ? EighPointStatus.Ok : EighPointStatus.Failed,
             Note = Join(splitNote, validationNote),
         };
+    }
+
+    /// <summary>Median of <paramref name="values"/> (mean of the middle two for an even count); sorts a copy.</summary>
+    private static double Median(double[] values)
+    {
+        double[] sorted = [.. values.Order()];
+        int m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
     }
 
     /// <summary>Checks the matrices of <paramref name="indices"/> that fall in the chunk starting at batch index <paramref name="first"/>.</summary>

@@ -68,6 +68,13 @@ public sealed record EighPoint
     public double MinSeconds { get; init; } = double.NaN;
 
     /// <summary>
+    /// Median over the repeats of this process's CPU time (user + system, all threads) during the timed calls [s];
+    /// NaN when not measured. On a machine shared with other work this is close to what the batch costs on idle
+    /// cores (one-thread methods: the wall time they would take), while the wall time grows with the load.
+    /// </summary>
+    public double CpuSeconds { get; init; } = double.NaN;
+
+    /// <summary>
     /// CPU time of this process during the timed calls divided by their wall time: about the worker count on an
     /// idle machine, less when other processes took the cores (the timings are then pessimistic); NaN when not measured.
     /// For GPU methods it shows the host's share only.

@@ -14,7 +14,7 @@ public static class EighResultsCsv
     public static readonly IReadOnlyList<string> Columns =
     [
         "input", "method", "backend", "precision", "n", "batch", "chunks", "chunk_size", "repeats",
-        "median_s", "min_s", "matrices_per_s", "gflops", "cores_busy", "memory_bytes",
+        "median_s", "min_s", "matrices_per_s", "gflops", "cpu_s", "cores_busy", "memory_bytes",
         "residual", "orthogonality", "tolerance", "matrices_checked", "columns_checked", "status", "note",
     ];
 
@@ -35,7 +35,7 @@ public static class EighResultsCsv
             [
                 p.Input, p.Method, p.Backend, p.Precision.Label(), Integer(p.N), Integer(p.Batch), Integer(p.Chunks), Integer(p.ChunkSize), Integer(p.Repeats),
                 Number(p.MedianSeconds), Number(p.MinSeconds),
-                p.Measured ? Number(p.MatricesPerSecond) : "", p.Measured ? Number(p.GigaflopsPerSecond) : "", Number(p.CoresBusy),
+                p.Measured ? Number(p.MatricesPerSecond) : "", p.Measured ? Number(p.GigaflopsPerSecond) : "", Number(p.CpuSeconds), Number(p.CoresBusy),
                 p.MemoryBytes.ToString(CultureInfo.InvariantCulture),
                 Number(p.Residual), Number(p.Orthogonality), Number(p.Tolerance), Integer(p.MatricesChecked), Integer(p.ColumnsChecked),
                 p.Status.ToString().ToLowerInvariant(), p.Note,

@@ -125,6 +125,7 @@ public static class EighResultsJson
                 WriteNumber(json, "min_s", p.MinSeconds);
                 WriteNumber(json, "matrices_per_s", p.Measured ? p.MatricesPerSecond : double.NaN);
                 WriteNumber(json, "gflops", p.Measured ? p.GigaflopsPerSecond : double.NaN);
+                WriteNumber(json, "cpu_s", p.CpuSeconds);
                 WriteNumber(json, "cores_busy", p.CoresBusy);
                 json.WriteNumber("memory_bytes", p.MemoryBytes);
                 WriteNumber(json, "residual", p.Residual);
