@@ -168,9 +168,12 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
                 }
             }
         }
-        catch (Exception error) when (error is InvalidOperationException or NotSupportedException or ArithmeticException)
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
-            return point with { Status = EighPointStatus.Failed, Note = Join(splitNote, $"error: {error.Message.ReplaceLineEndings(" ")}") };
+            // Whatever the method threw (no convergence, a library status, a bug) fails this point, visibly, and the
+            // study goes on; the exception type is kept for anything that is not the solvers' own report.
+            string what = error is InvalidOperationException or NotSupportedException ? "" : $"{error.GetType().Name}: ";
+            return point with { Status = EighPointStatus.Failed, Note = Join(splitNote, $"error: {what}{error.Message.ReplaceLineEndings(" ")}") };
         }
 
         double coresBusy = cpuTimes.Sum() / times.Sum();
