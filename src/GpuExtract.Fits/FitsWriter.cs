@@ -13,7 +13,8 @@ namespace GpuExtract.Fits;
 /// </summary>
 public sealed partial class FitsWriter : IDisposable
 {
-    private const int ChunkBytes = 1 << 20;
+    /// <summary>Encoding piece [bytes]: small enough to stay in L2 cache between swap, sum and write.</summary>
+    private const int ChunkBytes = 1 << 19;
     private readonly Stream _underlying;
     private readonly Stream _output;
     private int _hduCount;
@@ -90,28 +91,49 @@ public sealed partial class FitsWriter : IDisposable
         AppendUserCards(cards, header, isImage: true, keepBlank: storage.Bitpix > 0 && storage.Zero == 0);
 
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
-        ulong dataSum = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
-            // Pass 1: the data sum, which the header must carry before the data are written.
-            for (int start = 0; start < bytes.Length; start += ChunkBytes)
+            if (_output.CanSeek)
             {
-                Span<byte> chunk = Encode(bytes, start, storage, buffer);
-                dataSum = FitsChecksum.Add(dataSum, FitsChecksum.Accumulate(0, chunk));
+                // One pass: a placeholder header, the data (encoded and summed piece by piece while in
+                // cache), then the final header written over the placeholder (same length).
+                long headerStart = _output.Position;
+                WriteHeader(cards, 0);
+                ulong sum = 0;
+                for (int start = 0; start < bytes.Length; start += ChunkBytes)
+                {
+                    Span<byte> chunk = Encode(bytes, start, storage, buffer);
+                    sum = FitsChecksum.Accumulate(sum, chunk);
+                    _output.Write(chunk);
+                }
+                WritePadding(bytes.Length);
+                long end = _output.Position;
+                _output.Position = headerStart;
+                WriteHeader(cards, sum);
+                _output.Position = end;
             }
-            WriteHeader(cards, dataSum);
-            // Pass 2: encode again and write (cheaper than holding a big-endian copy of the image).
-            for (int start = 0; start < bytes.Length; start += ChunkBytes)
+            else
             {
-                _output.Write(Encode(bytes, start, storage, buffer));
+                // Pass 1: the data sum, which the header must carry before the data are written.
+                ulong sum = 0;
+                for (int start = 0; start < bytes.Length; start += ChunkBytes)
+                {
+                    sum = FitsChecksum.Accumulate(sum, Encode(bytes, start, storage, buffer));
+                }
+                WriteHeader(cards, sum);
+                // Pass 2: encode again and write (cheaper than holding a big-endian copy of the image).
+                for (int start = 0; start < bytes.Length; start += ChunkBytes)
+                {
+                    _output.Write(Encode(bytes, start, storage, buffer));
+                }
+                WritePadding(bytes.Length);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        WritePadding(bytes.Length);
         _hduCount++;
     }
 
@@ -198,17 +220,14 @@ public sealed partial class FitsWriter : IDisposable
     {
         int length = Math.Min(ChunkBytes, values.Length - start);
         Span<byte> chunk = buffer.AsSpan(0, length);
-        values.Slice(start, length).CopyTo(chunk);
-        if (storage.Zero != 0)
-        {
-            PixelDecoder.FlipSignBits(chunk, storage.Size);
-        }
-        PixelDecoder.SwapInPlace(chunk, storage.Size);
+        PixelDecoder.EncodeBigEndian(values.Slice(start, length), chunk, storage.Size, storage.Zero != 0);
         return chunk;
     }
 
-    private void WriteHeader(List<FitsCard> cards, ulong dataSum)
+    /// <summary>Writes the header: <paramref name="given"/> cards, LONGSTRN when needed, DATASUM and CHECKSUM. Its length does not depend on the sum.</summary>
+    private void WriteHeader(List<FitsCard> given, ulong dataSum)
     {
+        var cards = new List<FitsCard>(given);
         uint data = FitsChecksum.Fold(dataSum);
         // The OGIP long-string convention asks for LONGSTRN before its first use (fitsverify warns otherwise).
         int firstLong = cards.FindIndex(CardFormatter.NeedsContinue);

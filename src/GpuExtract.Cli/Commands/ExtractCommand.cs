@@ -46,7 +46,7 @@ public static class ExtractCommand
         {
             AtomicFile.Write(reportPath, stream =>
             {
-                using var writer = new StreamWriter(stream);
+                using var writer = new StreamWriter(stream, leaveOpen: true);
                 writer.Write(report.ToJson());
             });
         }

@@ -32,6 +32,7 @@ public static class FrameExtraction
         PatchPlan plan = PatchPlanner.Plan(psf, options);
         float[] weights = image.ComputeWeights();
         int unusable = CountUnusable(image);
+        RequireUsablePixels(image, weights, plan.Patches);
         times.Plan = Lap(clock);
 
         var frameInput = new FrameInput
@@ -78,6 +79,30 @@ public static class FrameExtraction
             }
         }
         return count;
+    }
+
+    /// <summary>
+    /// A frame whose every pixel under the patches has weight 0 (all NaN, masked or IVAR 0) cannot be
+    /// extracted: that is bad input, not a result of zeros.
+    /// </summary>
+    private static void RequireUsablePixels(PreprocImage image, float[] weights, PatchBatch patches)
+    {
+        for (int p = 0; p < patches.Count; p++)
+        {
+            for (int y = patches.YMin[p]; y < patches.YMax[p]; y++)
+            {
+                ReadOnlySpan<float> row = weights.AsSpan(y * image.NPixX + patches.XMin[p], patches.XMax[p] - patches.XMin[p]);
+                foreach (float w in row)
+                {
+                    if (w > 0)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new ExtractionInputException(
+            $"{image.FileName}: no usable pixel under the requested fibers (IMAGE/IVAR are NaN, masked or IVAR 0 everywhere there)");
     }
 
     private static double Lap(Stopwatch clock)
