@@ -28,7 +28,7 @@ public sealed record EighBenchmarkOptions
     /// precision reached at its previous point) exceeds this [s]. Points are run in increasing n and batch, so the
     /// projection comes from the next smaller point.
     /// </summary>
-    public double PointBudgetSeconds { get; init; } = 20;
+    public double PointBudgetSeconds { get; init; } = 30;
 
     /// <summary>Matrices of the last repeat validated per point, spread over the batch (first and last included).</summary>
     public int ValidatedMatrices { get; init; } = 8;
