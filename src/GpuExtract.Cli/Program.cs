@@ -20,6 +20,7 @@ public static class Program
         SimulateCommand.Spec,
         DemoCommand.Spec,
         BatchCommand.Spec,
+        EighBenchCommand.Spec,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
