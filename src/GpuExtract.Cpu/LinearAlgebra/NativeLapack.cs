@@ -46,6 +46,8 @@ public sealed unsafe class NativeLapack : ILapack
     private int[] _syevrIntWork = [];
     private int[] _syevrSupport = [];
     private double[] _syevrVectors = [];
+    private double[] _bandSolution = [];
+    private int[] _bandPrefix = [];
 
     internal NativeLapack(NativeLapackLibrary library)
     {
@@ -161,6 +163,80 @@ public sealed unsafe class NativeLapack : ILapack
             throw new InvalidOperationException($"dpotri: factor has a zero diagonal element at {info} (n = {n}); CholeskyInverse needs a successful CholeskyFactor first");
         }
         RowOperations.MirrorLowerToUpper(a, n);
+    }
+
+    /// <inheritdoc />
+    public bool BandCholeskyFactor(Span<double> band, int n, int kd)
+    {
+        ManagedLapack.CheckBand(band.Length, n, kd);
+        if (n == 0)
+        {
+            return true;
+        }
+        byte uplo = Upper;
+        int order = n;
+        int bandwidth = kd;
+        int leading = kd + 1;
+        int info;
+        fixed (double* pab = band)
+        {
+            _library.Dpbtrf(&uplo, &order, &bandwidth, pab, &leading, &info, 1);
+        }
+        CheckArgumentInfo("dpbtrf", info);
+        if (info != 0)
+        {
+            return false;
+        }
+        // As for dpotrf: a NaN passes OpenBLAS's pivot test but reaches every later diagonal element.
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(band[i * leading + kd]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void BandCholeskySolve(ReadOnlySpan<double> factor, int n, int kd, Span<double> b)
+    {
+        ManagedLapack.CheckBand(factor.Length, n, kd);
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, n, nameof(b));
+        if (n == 0)
+        {
+            return;
+        }
+        byte uplo = Upper;
+        int order = n;
+        int bandwidth = kd;
+        int columns = 1;
+        int leading = kd + 1;
+        int info;
+        fixed (double* pab = factor)
+        fixed (double* pb = b)
+        {
+            _library.Dpbtrs(&uplo, &order, &bandwidth, &columns, pab, &leading, pb, &order, &info, 1);
+        }
+        CheckArgumentInfo("dpbtrs", info);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// LAPACK has no selected inversion; its building blocks (dtbtrs on the columns of E_S, then dsyrk) cannot
+    /// skip the zeros above each column's own row, and dtbtrs solves one column at a time (level-2 BLAS).
+    /// The managed kernel that skips them is used instead, on the factor dpbtrf left (same storage).
+    /// </remarks>
+    public void BandCholeskyInverseBlocks(ReadOnlySpan<double> factor, int n, int kd, ReadOnlySpan<int> indices, int m, int count, Span<double> blocks)
+    {
+        ManagedLapack.CheckBand(factor.Length, n, kd);
+        ManagedLapack.CheckBlockIndices(indices, n, m, count, blocks.Length);
+        Grow(ref _bandSolution, n * m);
+        Grow(ref _bandPrefix, n);
+        for (int c = 0; c < count; c++)
+        {
+            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandSolution, _bandPrefix);
+        }
     }
 
     /// <inheritdoc />
