@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>
@@ -65,14 +70,24 @@ internal static class BandCholeskyFactorization
     /// m × m <paramref name="block"/> (both triangles). A⁻¹ = L⁻ᵀ·L⁻¹, so (A⁻¹)[S, S] = Xᵀ·X with
     /// X = L⁻¹·E_S, E_S the columns S of the identity. Column r of X is zero above row S[r], so row i of X
     /// is nonzero only in its first p_i = #{r : S[r] ≤ i} entries: the forward substitution
-    /// X[i, :] = (E_S[i, :] − Σ_k L[i, k]·X[k, :]) / L[i, i] over the kd rows k before i, and the
-    /// accumulation Xᵀ·X = Σ_i X[i, :]ᵀ·X[i, :], both run over those prefixes only.
-    /// <paramref name="x"/> (≥ n·m) and <paramref name="prefix"/> (≥ n) are scratch.
-    /// Cost ≈ kd·n·m + n·m²/3 multiply–adds, against n³ for the dense inverse.
+    /// X[i, :] = (E_S[i, :] − Σ_k L[i, k]·X[k, :]) / L[i, i] over the kd rows k before i, and the sum
+    /// Xᵀ·X = Σ_i X[i, :]ᵀ·X[i, :], both skip those zeros. Cost ≈ kd·n·m/2 + n·m²/6 multiply–adds.
     /// </summary>
-    public static void InverseBlock(ReadOnlySpan<double> factor, int n, int kd, ReadOnlySpan<int> s, Span<double> block, Span<double> x, Span<int> prefix)
+    /// <remarks>
+    /// Both products are register-blocked: four rows of X (or of Xᵀ·X) times a strip of 2 vectors of columns
+    /// accumulate in 8 vector registers over the whole k (or i) range, so each loaded vector of X feeds 4
+    /// multiply–adds and no partial result goes through memory; X rows are zero-padded to a multiple of the
+    /// strip width so that strips need no remainder loops. 512-bit vectors where the CPU has them (measured
+    /// 1.2 → 0.8 ms for the 5 fiber blocks of a real n = 518, kd = 58 patch against 256-bit).
+    /// </remarks>
+    public static void InverseBlock(ReadOnlySpan<double> factor, int n, int kd, ReadOnlySpan<int> s, Span<double> block, BandInverseScratch scratch)
     {
         int m = s.Length;
+        int mp = BandInverseScratch.PaddedWidth(m);
+        scratch.Ensure(n, m, kd);
+        Span<double> x = scratch.Solution;
+        Span<int> prefix = scratch.Prefix;
+        Span<double> coefficients = scratch.Coefficients;
         int w = kd + 1;
         int first = s[0];
         int p = 0;
@@ -83,74 +98,267 @@ internal static class BandCholeskyFactorization
                 p++;
             }
             prefix[i] = p;
-            Span<double> rowX = x.Slice(i * m, p);
-            rowX.Clear();
-            if (s[p - 1] == i)
+        }
+
+        int i0 = first;
+        for (; i0 + 3 < n; i0 += 4)
+        {
+            for (int r = 0; r < 4; r++)
             {
-                rowX[p - 1] = 1;
+                StartRow(x, mp, i0 + r, prefix[i0 + r], s);
             }
-            int lo = Math.Max(first, i - kd);
-            ReadOnlySpan<double> rowL = factor.Slice(i * w + kd - (i - lo), i - lo + 1); // L[i, lo..i]
-            int k = lo;
-            for (; k + 3 < i; k += 4)
+            // Rows k < i0 (from the first row of the band of row i0 on), with L[i0 + r, k] gathered as
+            // coefficients[4·(k − kLow) + r], zero left of row i0 + r's band.
+            int kLow = Math.Max(first, i0 - kd);
+            for (int k = kLow; k < i0; k++)
             {
-                // Rows k..k+3 of X share the prefix of row k; rows k+1..k+3 may reach a few entries further.
-                int common = prefix[k];
-                RowOperations.Axpy4(
-                    -rowL[k - lo], x.Slice(k * m, common),
-                    -rowL[k + 1 - lo], x.Slice((k + 1) * m, common),
-                    -rowL[k + 2 - lo], x.Slice((k + 2) * m, common),
-                    -rowL[k + 3 - lo], x.Slice((k + 3) * m, common),
-                    rowX[..common]);
-                for (int r = 1; r < 4; r++)
+                for (int r = 0; r < 4; r++)
                 {
-                    int end = prefix[k + r];
-                    if (end > common)
-                    {
-                        RowOperations.Axpy(-rowL[k + r - lo], x.Slice((k + r) * m + common, end - common), rowX[common..]);
-                    }
+                    int i = i0 + r;
+                    coefficients[4 * (k - kLow) + r] = k >= i - kd ? factor[i * w + kd - (i - k)] : 0;
                 }
             }
-            for (; k < i; k++)
+            int end = prefix[i0 + 3];
+            for (int c = 0; c < end; c += BandInverseScratch.StripWidth)
             {
-                RowOperations.Axpy(-rowL[k - lo], x.Slice(k * m, prefix[k]), rowX);
+                // Rows above S[c] are zero in this strip.
+                int kStart = Math.Max(kLow, s[c]);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    SubtractStrip512(x, mp, coefficients, kLow, kStart, i0, c);
+                }
+                else
+                {
+                    SubtractStripVector(x, mp, coefficients, kLow, kStart, i0, c);
+                }
             }
-            RowOperations.Scale(rowX, 1.0 / rowL[i - lo]);
+            // The triangle among the four rows themselves, then the division by the pivots, in order.
+            for (int r = 0; r < 4; r++)
+            {
+                int i = i0 + r;
+                Span<double> row = x.Slice(i * mp, RoundUp(prefix[i]));
+                for (int t = Math.Max(0, r - kd); t < r; t++)
+                {
+                    int k = i0 + t;
+                    RowOperations.Axpy(-factor[i * w + kd - (i - k)], x.Slice(k * mp, row.Length), row);
+                }
+                RowOperations.Scale(row, 1.0 / factor[i * w + kd]);
+            }
+        }
+        for (; i0 < n; i0++)
+        {
+            StartRow(x, mp, i0, prefix[i0], s);
+            Span<double> row = x.Slice(i0 * mp, RoundUp(prefix[i0]));
+            for (int k = Math.Max(first, i0 - kd); k < i0; k++)
+            {
+                RowOperations.Axpy(-factor[i0 * w + kd - (i0 - k)], x.Slice(k * mp, row.Length), row);
+            }
+            RowOperations.Scale(row, 1.0 / factor[i0 * w + kd]);
         }
 
-        // Lower triangle of Xᵀ·X: C[r, 0..r] += X[i, r]·X[i, 0..r] for every row i, four rows i per pass over C.
-        Span<double> c = block[..(m * m)];
-        c.Clear();
-        int row = first;
-        for (; row + 3 < n; row += 4)
+        // Lower triangle of Xᵀ·X, rows r0..r0+3 by strips of columns up to the diagonal.
+        Span<double> gram = scratch.Gram;
+        for (int r0 = 0; r0 < m; r0 += 4)
         {
-            ReadOnlySpan<double> x0 = x.Slice(row * m, prefix[row]);
-            ReadOnlySpan<double> x1 = x.Slice((row + 1) * m, prefix[row + 1]);
-            ReadOnlySpan<double> x2 = x.Slice((row + 2) * m, prefix[row + 2]);
-            ReadOnlySpan<double> x3 = x.Slice((row + 3) * m, prefix[row + 3]);
-            int common = x0.Length;
-            for (int r = 0; r < common; r++)
+            for (int c = 0; c < Math.Min(m, r0 + 4); c += BandInverseScratch.StripWidth)
             {
-                RowOperations.Axpy4(x0[r], x0, x1[r], x1, x2[r], x2, x3[r], x3, c.Slice(r * m, r + 1));
+                // Only rows i ≥ S[r0] and ≥ S[c] contribute to rows r0.. and columns c.. .
+                int iStart = Math.Max(s[r0], s[c]);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    AddGramStrip512(x, mp, n, iStart, r0, c, gram);
+                }
+                else
+                {
+                    AddGramStripVector(x, mp, n, iStart, r0, c, gram);
+                }
             }
-            // Entries r ≥ common exist only in the later rows.
-            AddOuterRows(x1, common, c, m);
-            AddOuterRows(x2, common, c, m);
-            AddOuterRows(x3, common, c, m);
         }
-        for (; row < n; row++)
+        for (int r = 0; r < m; r++)
         {
-            AddOuterRows(x.Slice(row * m, prefix[row]), 0, c, m);
+            for (int c = 0; c <= r; c++)
+            {
+                double value = gram[r * mp + c];
+                block[r * m + c] = value;
+                block[c * m + r] = value;
+            }
         }
-        RowOperations.MirrorLowerToUpper(c, m);
     }
 
-    /// <summary>C[r, 0..r] += v[r]·v[0..r] for r = <paramref name="from"/> .. v.Length − 1 (lower triangle of v·vᵀ, rows from on).</summary>
-    private static void AddOuterRows(ReadOnlySpan<double> v, int from, Span<double> c, int m)
+    /// <summary>Row i of X before elimination: row i of E_S over its prefix, zero padding after.</summary>
+    private static void StartRow(Span<double> x, int mp, int i, int prefix, ReadOnlySpan<int> s)
     {
-        for (int r = from; r < v.Length; r++)
+        Span<double> row = x.Slice(i * mp, mp);
+        row.Clear();
+        if (s[prefix - 1] == i)
         {
-            RowOperations.Axpy(v[r], v[..(r + 1)], c.Slice(r * m, r + 1));
+            row[prefix - 1] = 1;
+        }
+    }
+
+    private static int RoundUp(int length) => (length + BandInverseScratch.StripWidth - 1) / BandInverseScratch.StripWidth * BandInverseScratch.StripWidth;
+
+    /// <summary>X[i0 + r, c..c+16) −= Σ_k L[i0 + r, k]·X[k, c..c+16) for k in [kStart, i0), r = 0..3 (2 × 512-bit strip).</summary>
+    private static void SubtractStrip512(Span<double> x, int mp, ReadOnlySpan<double> coefficients, int kLow, int kStart, int i0, int c)
+    {
+        const int W = 8;
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rc = ref MemoryMarshal.GetReference(coefficients);
+        Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default;
+        Vector512<double> a20 = default, a21 = default, a30 = default, a31 = default;
+        for (int k = kStart; k < i0; k++)
+        {
+            nuint at = (nuint)(k * mp + c);
+            var x0 = Vector512.LoadUnsafe(ref rx, at);
+            var x1 = Vector512.LoadUnsafe(ref rx, at + W);
+            int t = 4 * (k - kLow);
+            var l0 = Vector512.Create(Unsafe.Add(ref rc, t));
+            var l1 = Vector512.Create(Unsafe.Add(ref rc, t + 1));
+            var l2 = Vector512.Create(Unsafe.Add(ref rc, t + 2));
+            var l3 = Vector512.Create(Unsafe.Add(ref rc, t + 3));
+            a00 += l0 * x0;
+            a01 += l0 * x1;
+            a10 += l1 * x0;
+            a11 += l1 * x1;
+            a20 += l2 * x0;
+            a21 += l2 * x1;
+            a30 += l3 * x0;
+            a31 += l3 * x1;
+        }
+        nuint row = (nuint)(i0 * mp + c);
+        Subtract512(ref rx, row, a00, a01);
+        Subtract512(ref rx, row + (nuint)mp, a10, a11);
+        Subtract512(ref rx, row + (nuint)(2 * mp), a20, a21);
+        Subtract512(ref rx, row + (nuint)(3 * mp), a30, a31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Subtract512(ref double rx, nuint at, Vector512<double> d0, Vector512<double> d1)
+    {
+        (Vector512.LoadUnsafe(ref rx, at) - d0).StoreUnsafe(ref rx, at);
+        (Vector512.LoadUnsafe(ref rx, at + 8) - d1).StoreUnsafe(ref rx, at + 8);
+    }
+
+    /// <summary><see cref="SubtractStrip512"/> with <see cref="Vector{T}"/>, strips of 2 vectors (then narrower than a strip: looped).</summary>
+    private static void SubtractStripVector(Span<double> x, int mp, ReadOnlySpan<double> coefficients, int kLow, int kStart, int i0, int c)
+    {
+        int width = Vector<double>.Count;
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rc = ref MemoryMarshal.GetReference(coefficients);
+        for (int column = c; column < c + BandInverseScratch.StripWidth; column += 2 * width)
+        {
+            Vector<double> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector<double> a20 = default, a21 = default, a30 = default, a31 = default;
+            for (int k = kStart; k < i0; k++)
+            {
+                nuint at = (nuint)(k * mp + column);
+                var x0 = Vector.LoadUnsafe(ref rx, at);
+                var x1 = Vector.LoadUnsafe(ref rx, at + (nuint)width);
+                int t = 4 * (k - kLow);
+                var l0 = new Vector<double>(Unsafe.Add(ref rc, t));
+                var l1 = new Vector<double>(Unsafe.Add(ref rc, t + 1));
+                var l2 = new Vector<double>(Unsafe.Add(ref rc, t + 2));
+                var l3 = new Vector<double>(Unsafe.Add(ref rc, t + 3));
+                a00 += l0 * x0;
+                a01 += l0 * x1;
+                a10 += l1 * x0;
+                a11 += l1 * x1;
+                a20 += l2 * x0;
+                a21 += l2 * x1;
+                a30 += l3 * x0;
+                a31 += l3 * x1;
+            }
+            nuint row = (nuint)(i0 * mp + column);
+            SubtractVector(ref rx, row, a00, a01);
+            SubtractVector(ref rx, row + (nuint)mp, a10, a11);
+            SubtractVector(ref rx, row + (nuint)(2 * mp), a20, a21);
+            SubtractVector(ref rx, row + (nuint)(3 * mp), a30, a31);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SubtractVector(ref double rx, nuint at, Vector<double> d0, Vector<double> d1)
+    {
+        nuint width = (nuint)Vector<double>.Count;
+        (Vector.LoadUnsafe(ref rx, at) - d0).StoreUnsafe(ref rx, at);
+        (Vector.LoadUnsafe(ref rx, at + width) - d1).StoreUnsafe(ref rx, at + width);
+    }
+
+    /// <summary>gram[r0 + r, c..c+16) = Σ_{i ≥ iStart} X[i, r0 + r]·X[i, c..c+16), r = 0..3 (2 × 512-bit strip).</summary>
+    private static void AddGramStrip512(Span<double> x, int mp, int n, int iStart, int r0, int c, Span<double> gram)
+    {
+        const int W = 8;
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rg = ref MemoryMarshal.GetReference(gram);
+        Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default;
+        Vector512<double> a20 = default, a21 = default, a30 = default, a31 = default;
+        for (int i = iStart; i < n; i++)
+        {
+            nuint row = (nuint)(i * mp);
+            var x0 = Vector512.LoadUnsafe(ref rx, row + (nuint)c);
+            var x1 = Vector512.LoadUnsafe(ref rx, row + (nuint)c + W);
+            var b0 = Vector512.Create(Unsafe.Add(ref rx, row + (nuint)r0));
+            var b1 = Vector512.Create(Unsafe.Add(ref rx, row + (nuint)r0 + 1));
+            var b2 = Vector512.Create(Unsafe.Add(ref rx, row + (nuint)r0 + 2));
+            var b3 = Vector512.Create(Unsafe.Add(ref rx, row + (nuint)r0 + 3));
+            a00 += b0 * x0;
+            a01 += b0 * x1;
+            a10 += b1 * x0;
+            a11 += b1 * x1;
+            a20 += b2 * x0;
+            a21 += b2 * x1;
+            a30 += b3 * x0;
+            a31 += b3 * x1;
+        }
+        nuint at = (nuint)(r0 * mp + c);
+        a00.StoreUnsafe(ref rg, at);
+        a01.StoreUnsafe(ref rg, at + W);
+        a10.StoreUnsafe(ref rg, at + (nuint)mp);
+        a11.StoreUnsafe(ref rg, at + (nuint)mp + W);
+        a20.StoreUnsafe(ref rg, at + (nuint)(2 * mp));
+        a21.StoreUnsafe(ref rg, at + (nuint)(2 * mp) + W);
+        a30.StoreUnsafe(ref rg, at + (nuint)(3 * mp));
+        a31.StoreUnsafe(ref rg, at + (nuint)(3 * mp) + W);
+    }
+
+    /// <summary><see cref="AddGramStrip512"/> with <see cref="Vector{T}"/>.</summary>
+    private static void AddGramStripVector(Span<double> x, int mp, int n, int iStart, int r0, int c, Span<double> gram)
+    {
+        int width = Vector<double>.Count;
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rg = ref MemoryMarshal.GetReference(gram);
+        for (int column = c; column < c + BandInverseScratch.StripWidth; column += 2 * width)
+        {
+            Vector<double> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector<double> a20 = default, a21 = default, a30 = default, a31 = default;
+            for (int i = iStart; i < n; i++)
+            {
+                nuint row = (nuint)(i * mp);
+                var x0 = Vector.LoadUnsafe(ref rx, row + (nuint)column);
+                var x1 = Vector.LoadUnsafe(ref rx, row + (nuint)(column + width));
+                var b0 = new Vector<double>(Unsafe.Add(ref rx, row + (nuint)r0));
+                var b1 = new Vector<double>(Unsafe.Add(ref rx, row + (nuint)r0 + 1));
+                var b2 = new Vector<double>(Unsafe.Add(ref rx, row + (nuint)r0 + 2));
+                var b3 = new Vector<double>(Unsafe.Add(ref rx, row + (nuint)r0 + 3));
+                a00 += b0 * x0;
+                a01 += b0 * x1;
+                a10 += b1 * x0;
+                a11 += b1 * x1;
+                a20 += b2 * x0;
+                a21 += b2 * x1;
+                a30 += b3 * x0;
+                a31 += b3 * x1;
+            }
+            nuint at = (nuint)(r0 * mp + column);
+            nuint v = (nuint)width;
+            a00.StoreUnsafe(ref rg, at);
+            a01.StoreUnsafe(ref rg, at + v);
+            a10.StoreUnsafe(ref rg, at + (nuint)mp);
+            a11.StoreUnsafe(ref rg, at + (nuint)mp + v);
+            a20.StoreUnsafe(ref rg, at + (nuint)(2 * mp));
+            a21.StoreUnsafe(ref rg, at + (nuint)(2 * mp) + v);
+            a30.StoreUnsafe(ref rg, at + (nuint)(3 * mp));
+            a31.StoreUnsafe(ref rg, at + (nuint)(3 * mp) + v);
         }
     }
 }

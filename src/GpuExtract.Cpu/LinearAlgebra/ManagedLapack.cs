@@ -16,8 +16,7 @@ public sealed class ManagedLapack : ILapack
     private double[] _sortedEigenvalues = [];
     private int[] _order = [];
     private double[] _eigenvectorRows = [];
-    private double[] _bandSolution = [];
-    private int[] _bandPrefix = [];
+    private readonly BandInverseScratch _bandInverseScratch = new();
 
     /// <inheritdoc />
     public string Name => "managed";
@@ -64,17 +63,9 @@ public sealed class ManagedLapack : ILapack
     {
         CheckBand(factor.Length, n, kd);
         CheckBlockIndices(indices, n, m, count, blocks.Length);
-        if ((long)n * m > _bandSolution.Length)
-        {
-            _bandSolution = new double[n * m];
-        }
-        if (n > _bandPrefix.Length)
-        {
-            _bandPrefix = new int[n];
-        }
         for (int c = 0; c < count; c++)
         {
-            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandSolution, _bandPrefix);
+            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandInverseScratch);
         }
     }
 

@@ -24,6 +24,9 @@ public enum SymmetricEigenDriver
 /// which is L = Uᵀ in our lower triangle, as <see cref="ILapack"/> promises. dpotri likewise leaves
 /// the inverse in our lower triangle, mirrored here to the upper one. Eigenvectors come back as
 /// Fortran columns, i.e. our rows, and are transposed so that eigenvector k is our column k.
+/// Band storage: our band row i, A[i, i−kd .. i] (see <see cref="ILapack.BandCholeskyFactor"/>), is
+/// Fortran's column i of UPLO = 'U' band storage, AB(kd+1+j−i, i) = A(j, i) for i−kd ≤ j ≤ i with
+/// LDAB = kd+1, so dpbtrf/dpbtrs are called with 'U' and leave L = Uᵀ in the same positions.
 /// </remarks>
 public sealed unsafe class NativeLapack : ILapack
 {
@@ -46,8 +49,7 @@ public sealed unsafe class NativeLapack : ILapack
     private int[] _syevrIntWork = [];
     private int[] _syevrSupport = [];
     private double[] _syevrVectors = [];
-    private double[] _bandSolution = [];
-    private int[] _bandPrefix = [];
+    private readonly BandInverseScratch _bandInverseScratch = new();
 
     internal NativeLapack(NativeLapackLibrary library)
     {
@@ -223,19 +225,18 @@ public sealed unsafe class NativeLapack : ILapack
 
     /// <inheritdoc />
     /// <remarks>
-    /// LAPACK has no selected inversion; its building blocks (dtbtrs on the columns of E_S, then dsyrk) cannot
-    /// skip the zeros above each column's own row, and dtbtrs solves one column at a time (level-2 BLAS).
-    /// The managed kernel that skips them is used instead, on the factor dpbtrf left (same storage).
+    /// LAPACK has no selected inversion, and its building blocks (dtbtrs on the columns of E_S, then dsyrk
+    /// for Xᵀ·X) cannot skip the zeros above each column's own row: about 2× the multiply–adds of the
+    /// forward substitution and 6× those of Xᵀ·X, with dtbtrs solving one column at a time (level-2 BLAS).
+    /// The register-blocked managed kernel that skips them runs instead, on the factor dpbtrf left.
     /// </remarks>
     public void BandCholeskyInverseBlocks(ReadOnlySpan<double> factor, int n, int kd, ReadOnlySpan<int> indices, int m, int count, Span<double> blocks)
     {
         ManagedLapack.CheckBand(factor.Length, n, kd);
         ManagedLapack.CheckBlockIndices(indices, n, m, count, blocks.Length);
-        Grow(ref _bandSolution, n * m);
-        Grow(ref _bandPrefix, n);
         for (int c = 0; c < count; c++)
         {
-            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandSolution, _bandPrefix);
+            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandInverseScratch);
         }
     }
 
