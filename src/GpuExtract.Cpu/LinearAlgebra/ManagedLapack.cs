@@ -2,7 +2,8 @@ namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>
 /// <see cref="ILapack"/> in plain C#, the fallback when no native LAPACK can be loaded: row-oriented
-/// Cholesky, inverse by L⁻¹ then L⁻ᵀ·L⁻¹, and eigen-decomposition by Householder tridiagonalisation
+/// Cholesky, inverse by L⁻¹ then L⁻ᵀ·L⁻¹, band Cholesky and selected inverse blocks
+/// (<see cref="BandCholeskyFactorization"/>), and eigen-decomposition by Householder tridiagonalisation
 /// followed by implicit QL. Scratch space grows to the largest n seen and is reused, so repeated
 /// calls of the same size allocate nothing. Not thread-safe: one instance per worker.
 /// </summary>
