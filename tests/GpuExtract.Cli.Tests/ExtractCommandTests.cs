@@ -41,6 +41,19 @@ public sealed class ExtractCommandTests(SimulatedInputs inputs) : IClassFixture<
     }
 
     [Fact]
+    public void Extract_WithoutAGrid_UsesThePsfRangeAtDw08()
+    {
+        string output = Output("default-grid.fits");
+        var (code, _, stderr) = CliRunner.Run("extract", "-i", inputs.Preproc, "-p", inputs.Psf, "-o", output, "-n", "2");
+        Assert.True(code == 0, stderr);
+        Frame frame = FrameFile.Read(output);
+        var psf = Core.Psf.GaussHermitePsf.Load(inputs.Psf);
+        Assert.Equal(Math.Ceiling(psf.WaveMin), frame.Wavelength[0]);
+        Assert.Equal(0.8, frame.Wavelength[1] - frame.Wavelength[0], 9);
+        Assert.True(frame.Wavelength[^1] > psf.WaveMax - 0.8 && frame.Wavelength[^1] < psf.WaveMax + 1e-6, $"last bin {frame.Wavelength[^1]}");
+    }
+
+    [Fact]
     public void Extract_MissingIvarHdu_IsExitTwoNamingFileAndHdu()
     {
         string broken = Output("noivar.fits");
