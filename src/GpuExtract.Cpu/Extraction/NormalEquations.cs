@@ -16,12 +16,21 @@ internal static class NormalEquations
     /// and <paramref name="y"/> = Aᵀ W p and <paramref name="fluxWeight"/> = Aᵀ W 1 (length n).
     /// Returns the number of overlapping stamp pixel pairs summed (2 FLOPs each), for FLOP counts.
     /// </summary>
-    public static long Accumulate(PatchStamps stamps, Span<double> icov, Span<double> y, Span<double> fluxWeight)
+    public static long Accumulate(PatchStamps stamps, Span<double> icov, Span<double> y, Span<double> fluxWeight) =>
+        Accumulate(stamps, icov, y, fluxWeight, out _);
+
+    /// <summary>
+    /// <see cref="Accumulate(PatchStamps, Span{double}, Span{double}, Span{double})"/>, also giving the
+    /// half-bandwidth of iCov in wavelength-major order (<see cref="WavelengthMajorBand"/>):
+    /// <paramref name="bandwidth"/> = max |pos(j) − pos(k)| over the pairs j, k whose clipped stamps overlap,
+    /// pos(f, w) = w·nf + f. Every other off-diagonal entry of iCov is exactly 0.
+    /// </summary>
+    public static long Accumulate(PatchStamps stamps, Span<double> icov, Span<double> y, Span<double> fluxWeight, out int bandwidth)
     {
         int n = stamps.UnknownCount;
         icov[..(n * n)].Clear();
         AccumulateRightHandSide(stamps, y, fluxWeight);
-        return AccumulateOverlaps(stamps, icov);
+        return AccumulateOverlaps(stamps, icov, out bandwidth);
     }
 
     /// <summary>
@@ -71,7 +80,7 @@ internal static class NormalEquations
         }
     }
 
-    private static long AccumulateOverlaps(PatchStamps stamps, Span<double> icov)
+    private static long AccumulateOverlaps(PatchStamps stamps, Span<double> icov, out int bandwidth)
     {
         int n = stamps.UnknownCount;
         int nw = stamps.WaveCount;
@@ -92,6 +101,7 @@ internal static class NormalEquations
         Span<bool> ordered = stackalloc bool[nf];
         RowKeys(stamps, rowKey, ordered);
         long overlapPixels = 0;
+        int maxDistance = 0;
         for (int fiber = 0; fiber < nf; fiber++)
         {
             for (int other = fiber; other < nf; other++)
@@ -157,10 +167,12 @@ internal static class NormalEquations
                         overlapPixels += (long)width * (y1 - y0);
                         icov[j * n + k] = sum;
                         icov[k * n + j] = sum;
+                        maxDistance = Math.Max(maxDistance, Math.Abs((b - a) * nf + other - fiber));
                     }
                 }
             }
         }
+        bandwidth = maxDistance;
         return overlapPixels;
     }
 

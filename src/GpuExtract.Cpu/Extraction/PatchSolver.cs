@@ -7,10 +7,13 @@ namespace GpuExtract.Cpu.Extraction;
 
 /// <summary>
 /// Solves one patch at a time (DESIGN §1.4, the reference's <c>ex2d_patch</c>): normal equations from the
-/// spots, f = iCov⁻¹·y and C = iCov⁻¹ by Cholesky (clipped eigh when the Cholesky fails), then the
-/// resolution matrix by per-fiber signal decorrelation (Q_bb = C_bb^(−½)) or, with
+/// spots, f = iCov⁻¹·y and the needed part of C = iCov⁻¹ by Cholesky (clipped eigh when the Cholesky fails),
+/// then the resolution matrix by per-fiber signal decorrelation (Q_bb = C_bb^(−½)) or, with
 /// <see cref="FrameInput.DecorrelateFibers"/>, noise decorrelation (Q = iCov^(½)); then flux, ivar, the
 /// resolution band, chi2pix, pixmask fraction and the model for the patch's kept bins.
+/// For signal decorrelation only the kept fibers' diagonal blocks C_bb are needed: iCov is factored as a
+/// band in wavelength-major order (<see cref="WavelengthMajorBand"/>) and C_bb come from a selected
+/// inversion of that factor, never forming C.
 /// One instance per worker: it owns its scratch (grown to the largest patch, never per patch) and its
 /// <see cref="ILapack"/>, and is not thread-safe.
 /// </summary>
@@ -21,6 +24,8 @@ public sealed class PatchSolver
     private double[] _icov = [];
     private double[] _work = [];
     private double[] _block = [];
+    private double[] _band = [];
+    private int[] _blockIndices = [];
     private double[] _rhs = [];
     private double[] _flux = [];
     private double[] _fluxWeight = [];
@@ -68,7 +73,7 @@ public sealed class PatchSolver
         Span<double> icov = _icov.AsSpan(0, n * n);
         Span<double> rhs = _rhs.AsSpan(0, n);
         Span<double> fluxWeight = _fluxWeight.AsSpan(0, n);
-        long overlapPixels = NormalEquations.Accumulate(_stamps, icov, rhs, fluxWeight);
+        long overlapPixels = NormalEquations.Accumulate(_stamps, icov, rhs, fluxWeight, out int bandwidth);
         // All pixels unusable (or every spot off the box): nothing constrains any bin.
         bool empty = !(NormalEquations.MaxFluxWeight(fluxWeight) > 0);
         if (!empty)
@@ -87,7 +92,23 @@ public sealed class PatchSolver
         }
         else
         {
-            choleskyFailed = !SolveFlux(frame, n, out bool haveEigen, out double solveFlops);
+            bool haveEigen = false;
+            double solveFlops;
+            if (frame.DecorrelateFibers)
+            {
+                choleskyFailed = !SolveFluxDense(n, out haveEigen, out solveFlops);
+            }
+            else
+            {
+                choleskyFailed = !SolveFluxBanded(batch, p, Math.Min(bandwidth, n - 1), out solveFlops);
+                if (choleskyFailed)
+                {
+                    // The band attempt left iCov untouched: the reference's clipped eigh of it, then C's blocks.
+                    icov.CopyTo(_work.AsSpan(0, n * n));
+                    solveFlops += SolveFluxClippedEigh(n, composeCovariance: true);
+                    CopyFiberBlocks(batch, p);
+                }
+            }
             solveDone = Stopwatch.GetTimestamp();
             Statistics.AddStage(PatchStage.Cholesky, solveDone - normalDone, solveFlops);
             double decorrelationFlops = frame.DecorrelateFibers
@@ -104,81 +125,118 @@ public sealed class PatchSolver
     }
 
     /// <summary>
-    /// f = iCov⁻¹·y and, for signal decorrelation, C = iCov⁻¹ in _icov. With noise decorrelation a copy of
-    /// iCov is kept in _work for its eigh. If the Cholesky fails: the reference's clipped eigh of iCov
-    /// (C = V·diag(1/λ')·Vᵀ, f = C·y); V then stays in _work and λ in _eigenvalues (<paramref name="haveEigen"/>).
-    /// Returns false when the Cholesky failed.
+    /// Signal decorrelation's solve: iCov (in _icov, left untouched) as a band of half-bandwidth
+    /// <paramref name="kd"/> in wavelength-major order, its band Cholesky factor, f = iCov⁻¹·y, and the diagonal
+    /// blocks C_bb of the kept fibers (row-major nw × nw, one after the other) in _block by selected inversion.
+    /// Returns false, with f and _block unspecified, when the band Cholesky fails.
     /// </summary>
-    private bool SolveFlux(FrameInput frame, int n, out bool haveEigen, out double flops)
+    private bool SolveFluxBanded(PatchBatch batch, int p, int kd, out double flops)
     {
-        bool noiseDecorrelation = frame.DecorrelateFibers;
+        int n = _stamps.UnknownCount;
+        int nf = _stamps.FiberCount;
+        int nw = _stamps.WaveCount;
+        int kept = batch.KeepFiberCount[p];
+        if (_band.Length < n * (kd + 1))
+        {
+            _band = new double[n * (kd + 1)];
+        }
+        Span<double> band = _band.AsSpan(0, n * (kd + 1));
+        WavelengthMajorBand.Fill(_icov.AsSpan(0, n * n), nf, nw, kd, band);
+        // pbtrf ≈ n·kd² (kd²/2 multiply–adds per row), the textbook count like potrf's n³/3.
+        flops = (double)n * kd * kd;
+        if (!_lapack.BandCholeskyFactor(band, n, kd))
+        {
+            return false;
+        }
+        Span<double> b = _vectorScratch.AsSpan(0, n);
+        WavelengthMajorBand.ToWavelengthMajor(_rhs.AsSpan(0, n), nf, nw, b);
+        _lapack.BandCholeskySolve(band, n, kd, b);
+        WavelengthMajorBand.ToFiberMajor(b, nf, nw, _flux.AsSpan(0, n));
+        flops += 4.0 * n * kd;
+
+        Span<int> indices = _blockIndices.AsSpan(0, kept * nw);
+        WavelengthMajorBand.FiberIndices(nf, nw, batch.KeepFiberOffset[p], kept, indices);
+        _lapack.BandCholeskyInverseBlocks(band, n, kd, indices, nw, kept, _block.AsSpan(0, kept * nw * nw));
+        flops += WavelengthMajorBand.InverseBlockFlops(nf, nw, kd, batch.KeepFiberOffset[p], kept);
+        return true;
+    }
+
+    /// <summary>
+    /// Noise decorrelation's solve: f = iCov⁻¹·y by dense Cholesky, with a copy of iCov kept in _work for the
+    /// eigh of <see cref="DecorrelateNoise"/>. If the Cholesky fails: the clipped eigh of that copy
+    /// (<paramref name="haveEigen"/>). Returns false when the Cholesky failed.
+    /// </summary>
+    private bool SolveFluxDense(int n, out bool haveEigen, out double flops)
+    {
         Span<double> icov = _icov.AsSpan(0, n * n);
-        Span<double> work = _work.AsSpan(0, n * n);
         Span<double> flux = _flux.AsSpan(0, n);
         double cube = (double)n * n * n;
-        if (noiseDecorrelation)
-        {
-            icov.CopyTo(work);
-        }
+        icov.CopyTo(_work.AsSpan(0, n * n));
         if (_lapack.CholeskyFactor(icov, n))
         {
             _rhs.AsSpan(0, n).CopyTo(flux);
             _lapack.CholeskySolve(icov, n, flux);
             flops = cube / 3 + 2.0 * n * n;
-            if (!noiseDecorrelation)
-            {
-                _lapack.CholeskyInverse(icov, n);
-                flops += 2 * cube / 3;
-            }
             haveEigen = false;
             return true;
         }
-
-        // The factor destroyed iCov: form it again (same numbers) where no copy was kept.
-        flops = cube / 3;
-        if (!noiseDecorrelation)
-        {
-            long overlapPixels = NormalEquations.Accumulate(_stamps, work, _rhs, _fluxWeight);
-            NormalEquations.Regularize(work, _fluxWeight, frame.Regularize, n);
-            flops += 2.0 * overlapPixels;
-        }
-        Span<double> eigenvalues = _eigenvalues.AsSpan(0, n);
-        Span<double> scale = _scale.AsSpan(0, n);
-        _lapack.SymmetricEigen(work, n, eigenvalues);
-        EigenCompose.Inverse(eigenvalues, scale);
-        EigenCompose.Apply(work, scale, n, _rhs.AsSpan(0, n), flux, _vectorScratch);
-        flops += 9 * cube + 4.0 * n * n;
-        if (!noiseDecorrelation)
-        {
-            EigenCompose.Compose(work, scale, n, icov, _vectorScratch);
-            flops += cube;
-        }
+        flops = cube / 3 + SolveFluxClippedEigh(n, composeCovariance: false);
         haveEigen = true;
         return false;
     }
 
     /// <summary>
-    /// Signal decorrelation: Q_bb = C_bb^(−½) for each kept fiber's block b of C (in _icov). The blocks are
-    /// decomposed as one batch (<see cref="SymmetricEigenBatch"/>), as the GPU backend does. Returns FLOPs.
+    /// The reference's fallback when Cholesky fails: the clipped eigh of iCov (a copy in _work),
+    /// f = V·diag(1/λ')·Vᵀ·y and, when <paramref name="composeCovariance"/>, C = V·diag(1/λ')·Vᵀ into _icov.
+    /// V stays in _work and λ in _eigenvalues. Returns FLOPs.
     /// </summary>
-    private double DecorrelateSignal(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    private double SolveFluxClippedEigh(int n, bool composeCovariance)
+    {
+        Span<double> work = _work.AsSpan(0, n * n);
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, n);
+        Span<double> scale = _scale.AsSpan(0, n);
+        double cube = (double)n * n * n;
+        _lapack.SymmetricEigen(work, n, eigenvalues);
+        EigenCompose.Inverse(eigenvalues, scale);
+        EigenCompose.Apply(work, scale, n, _rhs.AsSpan(0, n), _flux.AsSpan(0, n), _vectorScratch);
+        double flops = 9 * cube + 4.0 * n * n;
+        if (composeCovariance)
+        {
+            EigenCompose.Compose(work, scale, n, _icov.AsSpan(0, n * n), _vectorScratch);
+            flops += cube;
+        }
+        return flops;
+    }
+
+    /// <summary>The kept fibers' diagonal blocks C_bb of the dense C in _icov into _block (the eigh fallback).</summary>
+    private void CopyFiberBlocks(PatchBatch batch, int p)
     {
         int n = _stamps.UnknownCount;
         int nw = _stamps.WaveCount;
-        int blockSize = nw * nw;
-        int kept = batch.KeepFiberCount[p];
-        int halfDiagonals = frame.HalfDiagonals;
         ReadOnlySpan<double> covariance = _icov.AsSpan(0, n * n);
-        Span<double> blocks = _block.AsSpan(0, kept * blockSize);
-        Span<double> eigenvalues = _eigenvalues.AsSpan(0, kept * nw);
-        for (int a = 0; a < kept; a++)
+        Span<double> blocks = _block.AsSpan(0, batch.KeepFiberCount[p] * nw * nw);
+        for (int a = 0; a < batch.KeepFiberCount[p]; a++)
         {
             int offset = (batch.KeepFiberOffset[p] + a) * nw;
             for (int r = 0; r < nw; r++)
             {
-                covariance.Slice((offset + r) * n + offset, nw).CopyTo(blocks.Slice(a * blockSize + r * nw, nw));
+                covariance.Slice((offset + r) * n + offset, nw).CopyTo(blocks.Slice((a * nw + r) * nw, nw));
             }
         }
+    }
+
+    /// <summary>
+    /// Signal decorrelation: Q_bb = C_bb^(−½) for each kept fiber's block b of C (in _block). The blocks are
+    /// decomposed as one batch (<see cref="SymmetricEigenBatch"/>), as the GPU backend does. Returns FLOPs.
+    /// </summary>
+    private double DecorrelateSignal(FrameInput frame, PatchBatch batch, int p, PatchResults results)
+    {
+        int nw = _stamps.WaveCount;
+        int blockSize = nw * nw;
+        int kept = batch.KeepFiberCount[p];
+        int halfDiagonals = frame.HalfDiagonals;
+        Span<double> blocks = _block.AsSpan(0, kept * blockSize);
+        Span<double> eigenvalues = _eigenvalues.AsSpan(0, kept * nw);
         SymmetricEigenBatch.Decompose(_lapack, blocks, nw, kept, eigenvalues);
 
         Span<double> scale = _scale.AsSpan(0, nw);
@@ -369,6 +427,7 @@ public sealed class PatchSolver
         if (_block.Length < n * nw)
         {
             _block = new double[n * nw]; // every fiber's nw × nw block at most
+            _blockIndices = new int[n];
         }
         if (_model.Length < pixelCount)
         {

@@ -8,7 +8,11 @@ public enum PatchStage
     /// <summary>Box pixels, clipped stamps, iCov, y, fluxweight and regularisation.</summary>
     NormalEquations,
 
-    /// <summary>Cholesky factor, solve for f and inverse C (or the clipped-eigh fallback).</summary>
+    /// <summary>
+    /// Signal decorrelation: band Cholesky of iCov in wavelength-major order, solve for f and the kept fibers'
+    /// diagonal blocks of C by selected inversion. Noise decorrelation: dense Cholesky and solve for f. Either
+    /// way, the clipped-eigh fallback (f and C) when the Cholesky fails.
+    /// </summary>
     Cholesky,
 
     /// <summary>Per-fiber block eigh (or the full eigh of iCov) and the resolution matrix, flux, ivar.</summary>
@@ -21,7 +25,8 @@ public enum PatchStage
 /// <summary>
 /// Wall time and floating-point operations by stage, summed over the patches one solver (or a whole backend)
 /// has solved. FLOPs count one multiply and one add as 2; LAPACK stages use the textbook counts
-/// (potrf n³/3, potrs 2n², potri 2n³/3, syevd with vectors ≈ 9·n³), the rest is counted exactly.
+/// (potrf n³/3, potrs 2n², syevd with vectors ≈ 9·n³, pbtrf n·kd², pbtrs 4·n·kd), the rest is counted exactly
+/// (the selected inversion of C's diagonal blocks: the multiply–adds on the nonzeros its kernel works on).
 /// </summary>
 public sealed class PatchStatistics
 {

@@ -8,8 +8,9 @@ namespace GpuExtract.Cpu.Tests.Extraction;
 
 public sealed class PatchSolverTests(ITestOutputHelper output)
 {
-    // Tolerances against the dense reference. Both solve the same normal equations; the solver uses
-    // Cholesky + potri and eigh of 1-fiber blocks, the reference a full eigh with an explicit inverse and
+    // Tolerances against the dense reference. Both solve the same normal equations; the solver uses a band
+    // Cholesky with selected inverse blocks (dense Cholesky for noise decorrelation) and eigh of 1-fiber blocks,
+    // the reference a full eigh with an explicit inverse and
     // dense products. For well-conditioned patches they agree to ~1e-12: 1e-9 relative for flux and ivar and
     // 1e-10 absolute for R's O(1) entries leave a wide margin, while a wrong formula (a missing r², a wrong
     // clip, a transposed R) shows at 1e-3 or more. Where the eigen-decomposed matrix (C_bb, or iCov for noise

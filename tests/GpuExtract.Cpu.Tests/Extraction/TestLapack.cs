@@ -11,7 +11,7 @@ internal static class TestLapack
     public static ILapack Create() => Factory();
 }
 
-/// <summary>Delegates everything but reports every Cholesky factorisation as failed, to force the eigh fallback.</summary>
+/// <summary>Delegates everything but reports every Cholesky factorisation (dense or band) as failed, to force the eigh fallback.</summary>
 internal sealed class FailingCholeskyLapack(ILapack inner) : ILapack
 {
     public string Name => $"{inner.Name} (Cholesky always fails)";
@@ -20,6 +20,12 @@ internal sealed class FailingCholeskyLapack(ILapack inner) : ILapack
     {
         // Leave a as garbage, as a failed dpotrf may: the solver must not reuse it.
         a[..(n * n)].Fill(double.NaN);
+        return false;
+    }
+
+    public bool BandCholeskyFactor(Span<double> band, int n, int kd)
+    {
+        band[..(n * (kd + 1))].Fill(double.NaN);
         return false;
     }
 
