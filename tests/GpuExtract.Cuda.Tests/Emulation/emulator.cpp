@@ -3,29 +3,65 @@
 //   int gx_launch(const char* name, unsigned gx, gy, gz, bx, by, bz, unsigned sharedBytes, void** args)
 // returns 0, or −1 for an unknown kernel, −2 for a barrier reached by only some threads of a block (undefined
 // behaviour in CUDA); gx_last_error() describes the failure.
+//
+// Blocks run one after the other. In each block, thread 0 runs first on its own stack; if it finishes without
+// reaching __syncthreads, the block uses no barrier and the other threads run as plain calls. Otherwise every
+// thread gets a stack and they run round-robin from barrier to barrier. Switching stacks uses a few lines of
+// assembly on x86-64 (no system call, unlike swapcontext), ucontext elsewhere.
 #include "cuda_emulation.h"
-#include <ucontext.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
-#include <tuple>
 
 gx_dim3 threadIdx, blockIdx, blockDim, gridDim;
 unsigned char* gx_dynamic_shared = nullptr;
 
 #include "kernels_all.inc"
 
+#if defined(__x86_64__)
+// gx_switch(from, to): saves the callee-saved registers on the current stack, stores the stack pointer in
+// *from, and resumes the context whose stack pointer is `to` (System V AMD64 ABI).
+extern "C" void gx_switch(void** from, void* to);
+asm(R"(
+    .text
+    .globl gx_switch
+    .type gx_switch, @function
+gx_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size gx_switch, .-gx_switch
+)");
+struct Context { void* sp = nullptr; };
+#else
+#include <ucontext.h>
+struct Context { ucontext_t uc; };
+#endif
+
 namespace
 {
     const size_t StackBytes = 256 * 1024;
-    ucontext_t scheduler;
-    std::vector<ucontext_t> contexts;
+    Context scheduler;
+    std::vector<Context> contexts;
     std::vector<std::vector<unsigned char>> stacks;
     std::vector<int> state; // 0 runnable, 1 at barrier, 2 finished
     unsigned current = 0;
+    bool direct = false;    // threads run as plain calls: a barrier now is a divergent barrier
     void (*body)(void**) = nullptr;
     void** bodyArgs = nullptr;
     std::string lastError;
@@ -51,18 +87,62 @@ namespace
     };
 #undef GX_KERNEL
 
-    void threadMain()
+    void switchTo(Context& from, Context& to)
+    {
+#if defined(__x86_64__)
+        gx_switch(&from.sp, to.sp);
+#else
+        swapcontext(&from.uc, &to.uc);
+#endif
+    }
+
+    [[noreturn]] void threadMain()
     {
         body(bodyArgs);
         state[current] = 2;
-        swapcontext(&contexts[current], &scheduler);
+        switchTo(contexts[current], scheduler);
+        std::abort(); // a finished thread is never resumed
+    }
+
+    void prepare(unsigned t)
+    {
+        unsigned char* stack = stacks[t].data();
+#if defined(__x86_64__)
+        // Initial frame popped by gx_switch: six registers, then the "return address" threadMain. At threadMain's
+        // entry the stack pointer must be 8 mod 16, as after a call.
+        uintptr_t top = (reinterpret_cast<uintptr_t>(stack) + StackBytes) & ~uintptr_t(15);
+        void** sp = reinterpret_cast<void**>(top - 16);
+        sp[0] = reinterpret_cast<void*>(&threadMain);
+        sp[1] = nullptr;
+        sp -= 6;
+        for (int i = 0; i < 6; i++) sp[i] = nullptr;
+        contexts[t].sp = sp;
+#else
+        getcontext(&contexts[t].uc);
+        contexts[t].uc.uc_stack.ss_sp = stack;
+        contexts[t].uc.uc_stack.ss_size = StackBytes;
+        contexts[t].uc.uc_link = nullptr;
+        makecontext(&contexts[t].uc, reinterpret_cast<void (*)()>(threadMain), 0);
+#endif
+        state[t] = 0;
+    }
+
+    void setThread(unsigned t)
+    {
+        current = t;
+        threadIdx = {t % blockDim.x, (t / blockDim.x) % blockDim.y, t / (blockDim.x * blockDim.y)};
     }
 }
 
 void __syncthreads()
 {
+    if (direct)
+    {
+        std::fprintf(stderr, "gx emulation: thread %u reached __syncthreads in a block whose thread 0 used none (divergent barrier)\n", current);
+        std::abort();
+    }
     state[current] = 1;
-    swapcontext(&contexts[current], &scheduler);
+    switchTo(contexts[current], scheduler);
 }
 
 extern "C" const char* gx_last_error() { return lastError.c_str(); }
@@ -97,25 +177,30 @@ extern "C" int gx_launch(const char* name, unsigned gx, unsigned gy, unsigned gz
         // Shared memory starts as NaN bytes: a read before any write shows up as NaN, not as a lucky 0.
         std::memset(shared.data(), 0xFF, shared.size());
         gx_dynamic_shared = shared.data();
-        for (unsigned t = 0; t < threads; t++)
+        direct = false;
+        prepare(0);
+        setThread(0);
+        switchTo(scheduler, contexts[0]);
+        if (state[0] == 2)
         {
-            getcontext(&contexts[t]);
-            contexts[t].uc_stack.ss_sp = stacks[t].data();
-            contexts[t].uc_stack.ss_size = StackBytes;
-            contexts[t].uc_link = nullptr;
-            makecontext(&contexts[t], threadMain, 0);
-            state[t] = 0;
+            direct = true;
+            for (unsigned t = 1; t < threads; t++)
+            {
+                setThread(t);
+                body(bodyArgs);
+            }
+            direct = false;
+            continue;
+        }
+        // Thread 0 waits at its first barrier: bring the others there, then release all, barrier by barrier.
+        for (unsigned t = 1; t < threads; t++)
+        {
+            prepare(t);
+            setThread(t);
+            switchTo(scheduler, contexts[t]);
         }
         for (;;)
         {
-            for (unsigned t = 0; t < threads; t++)
-            {
-                if (state[t] == 2) continue;
-                state[t] = 0;
-                current = t;
-                threadIdx = {t % bx, (t / bx) % by, t / (bx * by)};
-                swapcontext(&scheduler, &contexts[t]);
-            }
             unsigned finished = 0, waiting = 0;
             for (unsigned t = 0; t < threads; t++)
             {
@@ -130,6 +215,12 @@ extern "C" int gx_launch(const char* name, unsigned gx, unsigned gy, unsigned gz
                     name, x, y, z, waiting, finished);
                 lastError = text;
                 return -2;
+            }
+            for (unsigned t = 0; t < threads; t++)
+            {
+                state[t] = 0;
+                setThread(t);
+                switchTo(scheduler, contexts[t]);
             }
         }
     }

@@ -128,8 +128,11 @@ public sealed class KernelCacheTests : IDisposable
         var readerTasks = Enumerable.Range(0, readers).Select(_ => Task.Run(() =>
         {
             var cache = new KernelCache(_directory);
-            while (!done.IsCancellationRequested)
+            // At least one read, even for a reader the thread pool starts only after the writers are done.
+            bool last;
+            do
             {
+                last = done.IsCancellationRequested;
                 Interlocked.Increment(ref reads);
                 if (!cache.TryRead(key, out CompiledKernel? kernel))
                 {
@@ -142,6 +145,7 @@ public sealed class KernelCacheTests : IDisposable
                     failures.Enqueue($"read {image.Length} bytes that match no payload");
                 }
             }
+            while (!last);
             if (cache.Warnings.Count > 0)
             {
                 failures.Enqueue(string.Join("; ", cache.Warnings));
