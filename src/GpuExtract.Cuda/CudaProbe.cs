@@ -151,17 +151,17 @@ public static class CudaProbe
     /// <summary>Lowest compute capability the kernels are built for (double-precision atomics, sm_60).</summary>
     public const int MinimumComputeCapability = 60;
 
-    private static readonly Lazy<CudaProbeResult> Cached = new(Run);
+    private static readonly Lazy<CudaProbeResult> Cached = new(() => Run());
 
     /// <summary>The probe's answer for this process (computed on first use).</summary>
     public static CudaProbeResult Result => Cached.Value;
 
-    /// <summary>Probes now (not cached).</summary>
-    public static unsafe CudaProbeResult Run()
+    /// <summary>Probes now (not cached); <paramref name="environment"/> reads environment variables (default: the process's).</summary>
+    public static unsafe CudaProbeResult Run(Func<string, string?>? environment = null)
     {
         try
         {
-            return RunUnchecked();
+            return RunUnchecked(environment ?? Environment.GetEnvironmentVariable);
         }
         catch (Exception error) when (error is CudaException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
@@ -169,9 +169,9 @@ public static class CudaProbe
         }
     }
 
-    private static unsafe CudaProbeResult RunUnchecked()
+    private static unsafe CudaProbeResult RunUnchecked(Func<string, string?> environment)
     {
-        if (Environment.GetEnvironmentVariable(DisableVariable) == "1")
+        if (environment(DisableVariable) == "1")
         {
             return new CudaProbeResult { Usable = false, Reason = $"disabled by {DisableVariable}=1" };
         }
@@ -259,6 +259,10 @@ public static class CudaProbe
             }
         }
 
+        if (libraries.Exists(l => !l.Found))
+        {
+            problems.Add($"set {CudaLibrarySearch.LibraryDirectoryVariable} to the directory that holds the CUDA libraries if they are installed elsewhere");
+        }
         return new CudaProbeResult
         {
             Usable = problems.Count == 0,

@@ -50,9 +50,13 @@ internal static class CudaLibrarySearch
     /// <summary>File-name prefixes of the companions loaded first from the same directory.</summary>
     private static readonly string[] Companions = ["libnvrtc-builtins.so.", "libcublasLt.so.", "libnvJitLink.so.", "libcusparse.so.", "libcublas.so."];
 
-    /// <summary>Directories searched before the system search path, in order (only those that exist).</summary>
-    public static IReadOnlyList<string> Directories(bool driver)
+    /// <summary>
+    /// Directories searched before the system search path, in order (only those that exist);
+    /// <paramref name="environment"/> reads environment variables (default: the process environment).
+    /// </summary>
+    public static IReadOnlyList<string> Directories(bool driver, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var directories = new List<string>();
         void Add(string? path)
         {
@@ -61,10 +65,10 @@ internal static class CudaLibrarySearch
                 directories.Add(path);
             }
         }
-        Add(Environment.GetEnvironmentVariable(LibraryDirectoryVariable)?.Trim());
+        Add(environment(LibraryDirectoryVariable)?.Trim());
         foreach (string variable in (string[])["CUDA_HOME", "CUDA_PATH"])
         {
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } root)
+            if (environment(variable) is { Length: > 0 } root)
             {
                 Add(System.IO.Path.Combine(root.Trim(), "lib64"));
             }
@@ -82,9 +86,11 @@ internal static class CudaLibrarySearch
     /// Loads the first of <paramref name="sonames"/> found (directories first, then the system search path).
     /// On failure <paramref name="reason"/> lists what was tried.
     /// </summary>
-    public static bool TryLoad(IReadOnlyList<string> sonames, bool driver, out LoadedLibrary? library, out string reason)
+    public static bool TryLoad(IReadOnlyList<string> sonames, bool driver, out LoadedLibrary? library, out string reason,
+        Func<string, string?>? environment = null)
     {
-        foreach (string directory in Directories(driver))
+        IReadOnlyList<string> searched = Directories(driver, environment);
+        foreach (string directory in searched)
         {
             foreach (string soname in sonames)
             {
@@ -112,8 +118,7 @@ internal static class CudaLibrarySearch
             }
         }
         library = null;
-        IReadOnlyList<string> searched = Directories(driver);
-        reason = $"none of {string.Join(", ", sonames)} found (searched {(searched.Count == 0 ? "" : string.Join(", ", searched) + " and ")}the system library path; set {LibraryDirectoryVariable} to a directory holding them)";
+        reason = $"none of {string.Join(", ", sonames)} found (searched {(searched.Count == 0 ? "" : string.Join(", ", searched) + " and ")}the system library path)";
         return false;
     }
 
