@@ -19,6 +19,8 @@ public static class Program
         ExtractCommand.Spec,
         SimulateCommand.Spec,
         DemoCommand.Spec,
+        BatchCommand.Spec,
+        EighBenchCommand.Spec,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

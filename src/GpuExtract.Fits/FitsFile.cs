@@ -43,10 +43,23 @@ public sealed class FitsFile : IDisposable
         }
     }
 
-    /// <summary>Opens a plain or gzip-compressed FITS file; optionally verifies every HDU's checksums.</summary>
+    /// <summary>
+    /// Opens a plain or gzip-compressed FITS file; optionally verifies every HDU's checksums.
+    /// Throws <see cref="FitsFormatException"/> for malformed content and <see cref="IOException"/>
+    /// (e.g. <see cref="FileNotFoundException"/>) when the file cannot be read.
+    /// </summary>
     public static FitsFile Open(string path, bool verifyChecksums = false)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // OS-level problems reach callers as IOException, as documented.
+            throw new IOException($"cannot read {path}: {e.Message}", e);
+        }
         ByteSource source;
         try
         {

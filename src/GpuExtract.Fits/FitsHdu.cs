@@ -197,9 +197,16 @@ public sealed class FitsHdu
         T[] result = GC.AllocateUninitializedArray<T>((int)count);
         if (PixelDecoder.CanDecodeInPlace<T>(Bitpix, scaling))
         {
-            // Fast path: one large read straight into the result, then a vectorised swap in place.
-            ReadData(0, MemoryMarshal.AsBytes(result.AsSpan()));
-            PixelDecoder.DecodeInPlace(result.AsSpan());
+            // Fast path: reads straight into the result, each piece byte-swapped in place while it
+            // is still in cache (one pass over memory instead of two).
+            const int piece = 1 << 19;
+            Span<byte> all = MemoryMarshal.AsBytes(result.AsSpan());
+            for (int start = 0; start < all.Length; start += piece)
+            {
+                Span<byte> chunk = all.Slice(start, Math.Min(piece, all.Length - start));
+                ReadData(start, chunk);
+                PixelDecoder.DecodeInPlace(MemoryMarshal.Cast<byte, T>(chunk));
+            }
             return result;
         }
         int size = FitsLayout.BytesPerValue(Bitpix);

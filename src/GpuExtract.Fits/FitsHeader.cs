@@ -13,6 +13,9 @@ public sealed class FitsHeader : IEnumerable<FitsCard>
 {
     private readonly List<FitsCard> _cards = [];
 
+    /// <summary>1-based card number in the file of each card (reader only; 0 for cards added later).</summary>
+    private readonly List<int> _cardNumbers = [];
+
     public FitsHeader()
     {
     }
@@ -20,6 +23,7 @@ public sealed class FitsHeader : IEnumerable<FitsCard>
     public FitsHeader(IEnumerable<FitsCard> cards)
     {
         _cards.AddRange(cards);
+        _cardNumbers.AddRange(Enumerable.Repeat(0, _cards.Count));
     }
 
     /// <summary>Number of cards (a CONTINUE long string counts once).</summary>
@@ -123,16 +127,20 @@ public sealed class FitsHeader : IEnumerable<FitsCard>
         }
         else
         {
-            _cards.Add(new FitsCard(normalized, stored, comment));
+            Append(new FitsCard(normalized, stored, comment));
         }
     }
 
-    public void AddComment(string text) => _cards.Add(new FitsCard("COMMENT", text ?? "", null));
+    public void AddComment(string text) => Append(new FitsCard("COMMENT", text ?? "", null));
 
-    public void AddHistory(string text) => _cards.Add(new FitsCard("HISTORY", text ?? "", null));
+    public void AddHistory(string text) => Append(new FitsCard("HISTORY", text ?? "", null));
 
-    /// <summary>Appends a card as is (used by the reader; keeps duplicates and order).</summary>
-    internal void Append(FitsCard card) => _cards.Add(card);
+    /// <summary>Appends a card as is (used by the reader with the card's number in the file; keeps duplicates and order).</summary>
+    internal void Append(FitsCard card, int cardNumber = 0)
+    {
+        _cards.Add(card);
+        _cardNumbers.Add(cardNumber);
+    }
 
     /// <summary>Replaces the card at <paramref name="index"/> (used by the reader to join CONTINUE strings).</summary>
     internal void Replace(int index, FitsCard card) => _cards[index] = card;
@@ -146,6 +154,7 @@ public sealed class FitsHeader : IEnumerable<FitsCard>
             return false;
         }
         _cards.RemoveAt(index);
+        _cardNumbers.RemoveAt(index);
         return true;
     }
 
@@ -198,8 +207,12 @@ public sealed class FitsHeader : IEnumerable<FitsCard>
     private FitsFormatException Missing(string key) =>
         new($"required keyword {NormalizeKey(key)} is missing or has no value", FileName, HduIndex, HduName);
 
-    private FitsFormatException WrongType(string key, object value, string expected) =>
-        new($"keyword {NormalizeKey(key)} = {FormatForMessage(value)} is not {expected}", FileName, HduIndex, HduName);
+    private FitsFormatException WrongType(string key, object value, string expected)
+    {
+        int index = IndexOf(key);
+        string where = index >= 0 && _cardNumbers[index] > 0 ? $" (card {_cardNumbers[index]})" : "";
+        return new($"keyword {NormalizeKey(key)} = {FormatForMessage(value)}{where} is not {expected}", FileName, HduIndex, HduName);
+    }
 
     private static string FormatForMessage(object value) => value switch
     {

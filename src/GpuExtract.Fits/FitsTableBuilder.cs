@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace GpuExtract.Fits;
@@ -7,7 +8,8 @@ namespace GpuExtract.Fits;
 /// hold RowCount · repeat values row by row (repeat = product of the cell shape); bool → L,
 /// byte → B, sbyte → B with TZERO −128, short → I, ushort → I with TZERO 32768, int → J,
 /// uint → J with TZERO 2147483648, long → K, ulong → K with TZERO 9223372036854775808, float → E,
-/// double → D; strings → A of a fixed width.
+/// double → D; strings → A of a fixed width. Variable-length columns (1Pt(emax), FITS Standard 4.0
+/// §7.3.5) keep their arrays in the heap after the rows, in column then row order, with 32-bit descriptors.
 /// </summary>
 public sealed class FitsTableBuilder
 {
@@ -103,28 +105,148 @@ public sealed class FitsTableBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a variable-length array column (TFORM 1Pt(emax)): one array per row, of any length
+    /// (empty arrays allowed); element types as for <see cref="AddColumn{T}"/>, unsigned ones with TZEROn.
+    /// </summary>
+    public FitsTableBuilder AddVariableColumn<T>(string name, T[][] values, string? unit = null) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != RowCount)
+        {
+            throw new ArgumentException($"column {name}: {values.Length} arrays for {RowCount} rows", nameof(values));
+        }
+        bool logical = typeof(T) == typeof(bool);
+        StorageType storage = logical ? new StorageType(8, 'L', 0) : StorageType.Of<T>();
+        int size = logical ? 1 : storage.Size;
+        long total = 0;
+        foreach (T[] cell in values)
+        {
+            total += (long)(cell ?? []).Length * size;
+        }
+        if (total > int.MaxValue)
+        {
+            throw new ArgumentException($"column {name}: {total} heap bytes exceed what 32-bit (P) descriptors address", nameof(values));
+        }
+        var heap = new byte[total];
+        var counts = new int[RowCount];
+        var offsets = new int[RowCount];
+        int position = 0;
+        for (int row = 0; row < RowCount; row++)
+        {
+            T[] cell = values[row] ?? [];
+            counts[row] = cell.Length;
+            offsets[row] = position;
+            Span<byte> target = heap.AsSpan(position, cell.Length * size);
+            if (logical)
+            {
+                bool[] flags = (bool[])(object)cell;
+                for (int i = 0; i < flags.Length; i++)
+                {
+                    target[i] = flags[i] ? (byte)'T' : (byte)'F';
+                }
+            }
+            else
+            {
+                MemoryMarshal.AsBytes(cell.AsSpan()).CopyTo(target);
+                if (storage.Zero != 0)
+                {
+                    PixelDecoder.FlipSignBits(target, size);
+                }
+                PixelDecoder.SwapInPlace(target, size);
+            }
+            position += target.Length;
+        }
+        return AddVariable(name, storage.TformCode, storage.Zero != 0 ? storage.Zero : null, unit, new VariableCells(counts, offsets, heap, heap.Length));
+    }
+
+    /// <summary>Adds a 1PB variable-length column whose cells are already-encoded bytes in <paramref name="cells"/>' heap (tile-compressed images).</summary>
+    internal FitsTableBuilder AddVariableBytes(string name, VariableCells cells) => AddVariable(name, 'B', null, null, cells);
+
+    private FitsTableBuilder AddVariable(string name, char code, double? zero, string? unit, VariableCells cells)
+    {
+        if (cells.Counts.Length != RowCount)
+        {
+            throw new ArgumentException($"column {name}: {cells.Counts.Length} arrays for {RowCount} rows");
+        }
+        int longest = 0;
+        foreach (int count in cells.Counts)
+        {
+            longest = Math.Max(longest, count);
+        }
+        _columns.Add(new PendingColumn(name, $"1P{code}({longest})", 8, null, unit, zero, [], cells));
+        return this;
+    }
+
     /// <summary>Bytes per row (NAXIS1).</summary>
     internal int RowLength => _columns.Sum(c => c.Width);
 
     internal IReadOnlyList<PendingColumn> Columns => _columns;
 
-    /// <summary>The main table: RowCount rows of <see cref="RowLength"/> bytes, big-endian.</summary>
-    internal byte[] BuildRows()
+    /// <summary>Bytes of heap (PCOUNT): the variable-length columns' arrays.</summary>
+    internal long HeapLength
+    {
+        get
+        {
+            long length = 0;
+            foreach (PendingColumn column in _columns)
+            {
+                length += column.Variable?.HeapLength ?? 0;
+            }
+            return length;
+        }
+    }
+
+    /// <summary>
+    /// The data unit: RowCount rows of <see cref="RowLength"/> bytes, big-endian, then the heap
+    /// (<see cref="HeapLength"/> bytes, each variable-length column's arrays in turn; THEAP is the default).
+    /// </summary>
+    internal byte[] BuildDataUnit()
     {
         int rowLength = RowLength;
-        var rows = new byte[(long)rowLength * RowCount];
+        long rowBytes = (long)rowLength * RowCount;
+        long heapLength = HeapLength;
+        if (heapLength > int.MaxValue || rowBytes + heapLength > Array.MaxLength)
+        {
+            throw new ArgumentException($"table of {rowBytes} row bytes and {heapLength} heap bytes is too large to write with 32-bit (P) descriptors");
+        }
+        var data = new byte[rowBytes + heapLength];
         int offset = 0;
+        long heapBase = 0;
         foreach (PendingColumn column in _columns)
         {
-            for (int row = 0; row < RowCount; row++)
+            if (column.Variable is VariableCells cells)
             {
-                column.Stored.AsSpan(row * column.Width, column.Width).CopyTo(rows.AsSpan(row * rowLength + offset, column.Width));
+                for (int row = 0; row < RowCount; row++)
+                {
+                    Span<byte> descriptor = data.AsSpan(row * rowLength + offset, 8);
+                    BinaryPrimitives.WriteInt32BigEndian(descriptor, cells.Counts[row]);
+                    BinaryPrimitives.WriteInt32BigEndian(descriptor[4..], (int)(heapBase + cells.Offsets[row]));
+                }
+                cells.Heap.AsSpan(0, cells.HeapLength).CopyTo(data.AsSpan((int)(rowBytes + heapBase)));
+                heapBase += cells.HeapLength;
+            }
+            else
+            {
+                for (int row = 0; row < RowCount; row++)
+                {
+                    column.Stored.AsSpan(row * column.Width, column.Width).CopyTo(data.AsSpan(row * rowLength + offset, column.Width));
+                }
             }
             offset += column.Width;
         }
-        return rows;
+        return data;
     }
 
-    /// <summary>A column ready to write: TFORM, bytes per row, TDIM, TUNIT, TZERO and its stored big-endian cells.</summary>
-    internal sealed record PendingColumn(string Name, string Tform, int Width, string? Tdim, string? Unit, double? Zero, byte[] Stored);
+    /// <summary>
+    /// A column ready to write: TFORM, bytes per row, TDIM, TUNIT, TZERO and its stored big-endian
+    /// cells, or for a variable-length column its heap arrays (<see cref="Variable"/>, Stored empty).
+    /// </summary>
+    internal sealed record PendingColumn(string Name, string Tform, int Width, string? Tdim, string? Unit, double? Zero, byte[] Stored, VariableCells? Variable = null);
+
+    /// <summary>
+    /// Variable-length cells: element counts per row, byte offsets of each row's array within
+    /// <see cref="Heap"/>, whose first <see cref="HeapLength"/> bytes are the arrays' big-endian elements.
+    /// </summary>
+    internal sealed record VariableCells(int[] Counts, int[] Offsets, byte[] Heap, int HeapLength);
 }

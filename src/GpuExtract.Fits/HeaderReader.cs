@@ -26,8 +26,14 @@ internal static class HeaderReader
             int continuedIndex = -1;
             while (true)
             {
+                // The pooled block may hold an earlier header: a short file must not be judged by it.
+                block.AsSpan(0, FitsLayout.BlockSize).Clear();
                 if (!source.TryReadExactly(position, block.AsSpan(0, FitsLayout.BlockSize)))
                 {
+                    if (hduIndex == 0 && cardNumber == 0 && !block.AsSpan(0, 10).SequenceEqual("SIMPLE  = "u8))
+                    {
+                        throw new FitsFormatException("not a FITS file: it is shorter than one 2880-byte block and does not start with SIMPLE", fileName, hduIndex, null, 0);
+                    }
                     throw new FitsFormatException(
                         cardNumber == 0 ? "file ends inside a header block (truncated file?)" : $"header has no END card before the end of the file (after card {cardNumber})",
                         fileName, hduIndex, header.HduName, position);
@@ -60,7 +66,7 @@ internal static class HeaderReader
                     var fitsCard = parsed.IsContinue
                         ? new FitsCard("CONTINUE", parsed.Value, parsed.Comment)
                         : new FitsCard(parsed.Key, parsed.Value, parsed.Comment);
-                    header.Append(fitsCard);
+                    header.Append(fitsCard, cardNumber);
                     continuedIndex = parsed.Value is string text && text.EndsWith('&') && !fitsCard.IsCommentary && fitsCard.Key != "CONTINUE"
                         ? header.Count - 1
                         : -1;

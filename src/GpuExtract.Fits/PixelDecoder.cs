@@ -32,6 +32,49 @@ internal static class PixelDecoder
         }
     }
 
+    /// <summary>
+    /// Writes native values as big-endian stored values of the same size (vectorised swap from
+    /// <paramref name="values"/> into <paramref name="stored"/>), flipping the sign bit first for the
+    /// unsigned conventions (<paramref name="flipSign"/>).
+    /// </summary>
+    public static void EncodeBigEndian(ReadOnlySpan<byte> values, Span<byte> stored, int size, bool flipSign)
+    {
+        switch (size)
+        {
+            case 1:
+                values.CopyTo(stored);
+                break;
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(values), MemoryMarshal.Cast<byte, ushort>(stored));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(values), MemoryMarshal.Cast<byte, uint>(stored));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(values), MemoryMarshal.Cast<byte, ulong>(stored));
+                break;
+        }
+        if (flipSign)
+        {
+            // After the swap the sign bit is in each value's first byte, the low byte of a little-endian word.
+            switch (size)
+            {
+                case 1:
+                    Xor(stored, (byte)0x80);
+                    break;
+                case 2:
+                    Xor(MemoryMarshal.Cast<byte, ushort>(stored), (ushort)0x0080);
+                    break;
+                case 4:
+                    Xor(MemoryMarshal.Cast<byte, uint>(stored), 0x00000080u);
+                    break;
+                case 8:
+                    Xor(MemoryMarshal.Cast<byte, ulong>(stored), 0x80ul);
+                    break;
+            }
+        }
+    }
+
     /// <summary>Reverses the byte order of each <paramref name="size"/>-byte value (vectorised by the runtime).</summary>
     public static void SwapInPlace(Span<byte> bytes, int size)
     {

@@ -246,6 +246,11 @@ for line in open(os.path.join(D, 'manifest.txt')).read().split('\n'):
             got = h.data
         elif kind == 'column':
             got = h.data[name]
+        elif kind == 'vla':
+            cells = [np.asarray(c) for c in h.data[name]]
+            lengths = np.fromfile(os.path.join(D, binf + '.len'), dtype='<i8')
+            assert [len(c) for c in cells] == list(lengths), 'lengths %r != %r' % ([len(c) for c in cells], list(lengths))
+            got = np.concatenate(cells).astype(cells[0].dtype) if len(cells) else np.array([])
         elif kind == 'strings':
             got = list(h.data[name])
             want = open(os.path.join(D, binf)).read().split('\n')
@@ -274,6 +279,56 @@ print('SUMMARY ok=%d bad=%d' % (ok, bad))
         Assert.Contains("SUMMARY ok=", result);
         Assert.DoesNotContain("DIFF", result);
         Assert.Contains($"SUMMARY ok={written.Manifest.Split('\n').Length} bad=0", result);
+    }
+
+    [SkippableFact]
+    public void WrittenCompressed_ImageChecksumsHoldForTheImageAstropyRebuilds()
+    {
+        // ZHECKSUM/ZDATASUM belong to the uncompressed image HDU. Astropy rebuilds that HDU (moving them
+        // back to CHECKSUM/DATASUM); written as is (checksum=False keeps the cards) and re-opened with
+        // checksum=True, its own verification must pass. ZDATASUM must also equal the DATASUM astropy
+        // computes itself for the decompressed array.
+        using var dir = new TempDirectory();
+        string path = dir.File("checked.fits");
+        FitsWriter.WriteFile(path, writer =>
+        {
+            int hdu = 0;
+            foreach (TileCompression method in new[] { TileCompression.Rice1, TileCompression.Gzip1, TileCompression.Gzip2 })
+            {
+                var header = new FitsHeader();
+                header.Set("EXTNAME", $"I16_{hdu}", "extension name");
+                header.Set("BUNIT", "bits");
+                header.Set("EXPTIME", 900.5, "[s]");
+                header.AddComment("mask bits");
+                writer.WriteCompressedImage(header, CompressedImages.EdgeCases<short>(21, 40, seed: hdu).AsSpan(), [21, 40], method);
+                header.Set("EXTNAME", $"I32_{hdu}", "extension name");
+                writer.WriteCompressedImage(header, CompressedImages.EdgeCases<int>(21, 40, seed: hdu).AsSpan(), [21, 40], method);
+                header.Set("EXTNAME", $"U8_{hdu}", "extension name");
+                writer.WriteCompressedImage(header, CompressedImages.EdgeCases<byte>(21, 40, seed: hdu).AsSpan(), [21, 40], method);
+                hdu++;
+            }
+        });
+        const string script = """
+import warnings
+warnings.simplefilter('error')
+with fits.open(os.path.join(D, 'checked.fits'), checksum=True) as h:
+    for i in range(1, len(h)):
+        c = h[i]
+        assert isinstance(c, fits.CompImageHDU), type(c)
+        out = os.path.join(D, 'rebuilt-%d.fits' % i)
+        fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data=c.data, header=c.header)]).writeto(out, checksum=False)
+        with fits.open(out, checksum=True) as r:
+            r.verify('exception')
+            assert r[1].header['CHECKSUM'] == c.header['CHECKSUM']
+        fresh = os.path.join(D, 'fresh-%d.fits' % i)
+        fits.ImageHDU(data=c.data).writeto(fresh, checksum=True)
+        with fits.open(fresh) as f:
+            assert f[1].header['DATASUM'] == c.header['DATASUM'], (f[1].header['DATASUM'], c.header['DATASUM'])
+        print('OK', c.name, c.header['CHECKSUM'], c.header['DATASUM'])
+""";
+        string result = TestEnvironment.RunPython(AstropyScripts.Prelude + script, dir.Path);
+        output.WriteLine(result);
+        Assert.Equal(9, result.Split('\n').Count(line => line.StartsWith("OK ", StringComparison.Ordinal)));
     }
 
     [SkippableFact]

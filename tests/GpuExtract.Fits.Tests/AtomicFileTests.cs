@@ -1,3 +1,4 @@
+using GpuExtract.Testing;
 namespace GpuExtract.Fits.Tests;
 
 public class AtomicFileTests

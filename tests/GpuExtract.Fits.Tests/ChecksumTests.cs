@@ -63,4 +63,43 @@ public class ChecksumTests
         Assert.Equal(1, error.HduIndex);
         Assert.Equal("FLUX", error.HduName);
     }
+
+    [Fact]
+    public void Accumulate_MatchesWordByWordOnesComplementAddition()
+    {
+        // Reference: the convention's definition, one big-endian word at a time with end-around carry.
+        static uint Reference(byte[] bytes)
+        {
+            uint sum = 0;
+            for (int i = 0; i < bytes.Length; i += 4)
+            {
+                uint word = 0;
+                for (int b = 0; b < 4; b++)
+                {
+                    word = (word << 8) | (i + b < bytes.Length ? bytes[i + b] : 0u);
+                }
+                ulong total = (ulong)sum + word;
+                sum = (uint)((total & 0xFFFFFFFF) + (total >> 32));
+            }
+            return sum;
+        }
+
+        var random = new Random(3);
+        foreach (int length in new[] { 0, 1, 3, 4, 31, 32, 33, 100, 4097, 1 << 20, (1 << 20) + 7 })
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            if (length == 4097)
+            {
+                bytes.AsSpan().Fill(0xFF);   // many all-ones words: the −0 representation
+            }
+            uint expected = Reference(bytes);
+            uint actual = FitsChecksum.Fold(FitsChecksum.Accumulate(0, bytes));
+            Assert.True(expected == actual, $"length {length}: ours {actual:X8}, word-by-word {expected:X8}");
+            // Split into two calls at an arbitrary multiple of 4: same sum.
+            int cut = length / 8 * 4;
+            uint split = FitsChecksum.Fold(FitsChecksum.Accumulate(FitsChecksum.Accumulate(0, bytes.AsSpan(0, cut)), bytes.AsSpan(cut)));
+            Assert.True(expected == split, $"length {length} split at {cut}: {split:X8} vs {expected:X8}");
+        }
+    }
 }

@@ -67,7 +67,7 @@ public class HeaderTests
         Assert.Contains("HDU 0 (PRIMED)", missing.Message);
         Assert.Equal("hand-built.fits", missing.FileName);
         var wrong = Assert.Throws<FitsFormatException>(() => header.GetDouble("NAME"));
-        Assert.Contains("NAME = 'abc'", wrong.Message);
+        Assert.Contains("NAME = 'abc' (card 6)", wrong.Message);
         Assert.Throws<FitsFormatException>(() => header.GetBool("COUNT"));
         Assert.Null(header.GetIntOrNull("NOSUCH"));
         Assert.Equal(3.0, header.GetDouble("COUNT"));

@@ -18,6 +18,48 @@ public class TableTests
     }
 
     [Fact]
+    public void RoundTrip_VariableLengthColumnsBesideFixedOnes()
+    {
+        short[][] shorts = [[1, -2], [], [short.MinValue, short.MaxValue, 0]];
+        ushort[][] ushorts = [[0, 65535], [32768], []];
+        double[][] doubles = [[], [], [Math.E]];
+        bool[][] flags = [[true], [false, true], []];
+        long[][] empty = [[], [], []];
+        var builder = new FitsTableBuilder(3)
+            .AddColumn("FIBER", new[] { 7, 8, 9 })
+            .AddVariableColumn("VI", shorts, unit: "count")
+            .AddVariableColumn("VU", ushorts)
+            .AddStringColumn("NAME", ["a", "bb", "ccc"])
+            .AddVariableColumn("VD", doubles)
+            .AddVariableColumn("VL", flags)
+            .AddVariableColumn("NONE", empty);
+        FitsTable table = RoundTrip(builder, out FitsHeader header);
+        Assert.Equal([7, 8, 9], table.GetColumn<int>("FIBER"));
+        Assert.Equal(["a", "bb", "ccc"], table.GetStrings("NAME"));
+        Assert.Equal(shorts, table.GetVariableColumn<short>("VI"));
+        Assert.Equal(ushorts, table.GetVariableColumn<ushort>("VU"));
+        Assert.Equal(doubles, table.GetVariableColumn<double>("VD"));
+        Assert.Equal(flags, table.GetVariableColumn<bool>("VL"));
+        Assert.Equal(empty, table.GetVariableColumn<long>("NONE"));
+        // Descriptors are 8 bytes a row; the heap holds 2·5 + 2·3 + 8·1 + 1·3 bytes after the rows.
+        Assert.Equal("1PI(3)", header.GetString("TFORM2"));
+        Assert.Equal("1PI(2)", header.GetString("TFORM3"));
+        Assert.Equal(32768L, header.GetInt("TZERO3"));
+        Assert.Equal("1PK(0)", header.GetString("TFORM7"));
+        Assert.Equal("count", header.GetString("TUNIT2"));
+        Assert.Equal(4 + 3 + 5 * 8, header.GetInt("NAXIS1"));
+        Assert.Equal(10 + 6 + 8 + 3, header.GetInt("PCOUNT"));
+    }
+
+    [Fact]
+    public void AddVariableColumn_RejectsWrongRowCount()
+    {
+        var builder = new FitsTableBuilder(2);
+        var error = Assert.Throws<ArgumentException>(() => builder.AddVariableColumn("V", new int[][] { [1] }));
+        Assert.Contains("V", error.Message);
+    }
+
+    [Fact]
     public void RoundTrip_EveryColumnTypeWithRepeatAndTdim()
     {
         const int rows = 3;

@@ -4,7 +4,8 @@ namespace GpuExtract.Fits.Tests;
 
 /// <summary>
 /// Files of every kind this library writes (images of each BITPIX and unsigned convention, tables
-/// of every column type, multi-HDU, long strings, gzip), with the values written recorded as
+/// of every column type including variable-length arrays, tile-compressed images of every method,
+/// multi-HDU, long strings, gzip), with the values written recorded as
 /// little-endian .bin files and manifest lines "file|hdu|kind|name|dtype|bin" for an independent reader.
 /// </summary>
 public sealed class WrittenFiles
@@ -21,6 +22,8 @@ public sealed class WrittenFiles
         WriteImages("images.fits.gz");
         WriteTables("tables.fits");
         WriteLongHeader("longheader.fits");
+        WriteCompressed("compressed.fits");
+        WriteCompressed("compressed.fits.gz");
     }
 
     /// <summary>Paths of the files written.</summary>
@@ -52,6 +55,14 @@ public sealed class WrittenFiles
             _ => throw new NotSupportedException(typeof(T).Name),
         };
         _manifest.Add($"{file}|{hdu}|{kind}|{name}|{dtype}|{bin}");
+    }
+
+    /// <summary>A variable-length column: the values concatenated in the .bin, the row lengths (int64) in .bin.len.</summary>
+    private void ExpectVariable<T>(string file, int hdu, string column, T[][] rows) where T : unmanaged
+    {
+        Expect(file, hdu, "vla", column, rows.SelectMany(r => r).ToArray());
+        string bin = _manifest[^1].Split('|')[^1];
+        File.WriteAllBytes(Path.Combine(_directory, bin + ".len"), MemoryMarshal.AsBytes(rows.Select(r => (long)r.Length).ToArray().AsSpan()).ToArray());
     }
 
     private void WriteImages(string name)
@@ -116,6 +127,11 @@ public sealed class WrittenFiles
         float[] spectra = Enumerable.Range(0, rows * 4).Select(i => i == 3 ? float.NaN : i * 0.1f).ToArray();
         double[] cube = Enumerable.Range(0, rows * 24).Select(i => Math.Sqrt(i)).ToArray();
         string[] names = ["ELG", "QSO", "", "a long name", "x"];
+        short[][] varShorts = [[1, -2, short.MaxValue], [], [short.MinValue], [0, 0, 0, 0, 0, 7], [5]];
+        int[][] varInts = [[int.MinValue], [1, 2], [], [int.MaxValue, -1], [3, 3, 3]];
+        float[][] varFloats = [[1.5f, float.NaN], [0f], [], [-2f, 3e30f, 1e-30f], []];
+        double[][] varDoubles = [[Math.PI], [], [1, 2, 3, 4, 5, 6, 7, 8], [-0.0], [double.MaxValue]];
+        byte[][] varBytes = [[0, 255], [1], [], [], [7, 8, 9]];
         FitsWriter.WriteFile(path, writer =>
         {
             var primary = new FitsHeader();
@@ -136,7 +152,12 @@ public sealed class WrittenFiles
                 .AddColumn("ULONG", ulongs)
                 .AddColumn("SPEC", spectra, [4], unit: "erg/s/cm2/Angstrom")
                 .AddColumn("CUBE", cube, [2, 3, 4])
-                .AddStringColumn("NAME", names));
+                .AddStringColumn("NAME", names)
+                .AddVariableColumn("VSHORT", varShorts)
+                .AddVariableColumn("VINT", varInts, unit: "count")
+                .AddVariableColumn("VFLOAT", varFloats)
+                .AddVariableColumn("VDOUBLE", varDoubles)
+                .AddVariableColumn("VBYTE", varBytes));
             var second = new FitsHeader();
             second.Set("EXTNAME", "EMPTYISH");
             writer.WriteTable(second, new FitsTableBuilder(0).AddColumn("X", Array.Empty<double>()));
@@ -152,8 +173,59 @@ public sealed class WrittenFiles
         Expect(name, 1, "column", "ULONG", ulongs);
         Expect(name, 1, "column", "SPEC", spectra);
         Expect(name, 1, "column", "CUBE", cube);
+        ExpectVariable(name, 1, "VSHORT", varShorts);
+        ExpectVariable(name, 1, "VINT", varInts);
+        ExpectVariable(name, 1, "VFLOAT", varFloats);
+        ExpectVariable(name, 1, "VDOUBLE", varDoubles);
+        ExpectVariable(name, 1, "VBYTE", varBytes);
         File.WriteAllText(Path.Combine(_directory, "names.txt"), string.Join("\n", names));
         _manifest.Add($"{name}|1|strings|NAME|str|names.txt");
+    }
+
+    /// <summary>Tile-compressed HDUs: RICE_1 (int16 with DESI's row tiles, 2-D partial tiles, int32, uint8, a cube), GZIP_1, GZIP_2.</summary>
+    private void WriteCompressed(string name)
+    {
+        string path = Path.Combine(_directory, name);
+        Files.Add(path);
+        int hdu = 1;
+        FitsWriter.WriteFile(path, writer =>
+        {
+            var primary = new FitsHeader();
+            primary.Set("ORIGIN", "GpuExtract tests");
+            writer.WriteEmptyPrimary(primary);
+
+            void Compressed<T>(string extname, T[] data, int[] shape, TileCompressionMethod method, int[]? tiles = null) where T : unmanaged
+            {
+                var header = new FitsHeader();
+                header.Set("EXTNAME", extname, "extension name");
+                header.Set("BUNIT", "count");
+                header.AddComment("tile-compressed by GpuExtract.Fits tests");
+                writer.WriteCompressedImage(header, data.AsSpan(), shape, new TileCompression { Method = method, TileShape = tiles });
+                Expect(name, hdu++, "image", extname, data);
+            }
+
+            short[] i16 = CompressedImages.EdgeCases<short>(37, 53, seed: 1);
+            int[] i32 = CompressedImages.EdgeCases<int>(37, 53, seed: 2);
+            byte[] u8 = CompressedImages.EdgeCases<byte>(20, 70, seed: 3);
+            short[] mask = new short[64 * 4114];
+            mask[3 * 4114 + 1000] = 16;
+            mask[3 * 4114 + 1001] = 16;
+            mask[40 * 4114 + 4113] = 2;
+            int[] cube = CompressedImages.EdgeCases<int>(3 * 9, 10, seed: 4);
+            Compressed("MASK", mask, [64, 4114], TileCompressionMethod.Rice1);
+            Compressed("R16", i16, [37, 53], TileCompressionMethod.Rice1);
+            Compressed("R16T", i16, [37, 53], TileCompressionMethod.Rice1, [10, 16]);
+            Compressed("R32", i32, [37, 53], TileCompressionMethod.Rice1);
+            Compressed("R32T", i32, [37, 53], TileCompressionMethod.Rice1, [1, 1]);
+            Compressed("R8", u8, [20, 70], TileCompressionMethod.Rice1);
+            Compressed("CUBE", cube, [3, 9, 10], TileCompressionMethod.Rice1, [2, 4, 3]);
+            Compressed("G16", i16, [37, 53], TileCompressionMethod.Gzip1);
+            Compressed("G32", i32, [37, 53], TileCompressionMethod.Gzip1, [4, 53]);
+            Compressed("G8", u8, [20, 70], TileCompressionMethod.Gzip1);
+            Compressed("G2_16", i16, [37, 53], TileCompressionMethod.Gzip2);
+            Compressed("G2_32", i32, [37, 53], TileCompressionMethod.Gzip2, [10, 16]);
+            Compressed("PIXEL", new short[] { -7 }, [1, 1], TileCompressionMethod.Rice1);
+        });
     }
 
     private void WriteLongHeader(string name)

@@ -46,20 +46,23 @@ public static class ExtractCommand
         {
             AtomicFile.Write(reportPath, stream =>
             {
-                using var writer = new StreamWriter(stream);
+                using var writer = new StreamWriter(stream, leaveOpen: true);
                 writer.Write(report.ToJson());
             });
         }
         return 0;
     }
 
-    /// <summary>Extracts a frame, writes it (and the model image), and reports; shared with demo and batch.</summary>
+    /// <summary>
+    /// Extracts a frame, writes it (and the model image), and reports; shared with demo and batch
+    /// (which logs per frame and turns the patch progress off).
+    /// </summary>
     public static ExtractionReport ExtractAndWrite(PreprocImage image, GaussHermitePsf psf, string psfName, ExtractionOptions options,
-        Core.Extraction.IExtractionBackend backend, int threads, string output, string? modelPath, StageTimes times)
+        Core.Extraction.IExtractionBackend backend, int threads, string output, string? modelPath, StageTimes times, bool showProgress = true)
     {
-        var progress = new ProgressReporter(Console.Error, ProgressReporter.StandardErrorIsTerminal, "patches");
-        FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress.Report, times);
-        progress.Finish();
+        var progress = showProgress ? new ProgressReporter(Console.Error, ProgressReporter.StandardErrorIsTerminal, "patches") : null;
+        FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress is null ? null : progress.Report, times);
+        progress?.Finish();
 
         var clock = Stopwatch.StartNew();
         Frame frame = result.Frame;

@@ -44,10 +44,6 @@ public static class SimulateCommand
         {
             throw new UsageException("--psf and --synthetic-psf exclude each other: the first reads a PSF, the second writes the synthetic one");
         }
-        if (args.Has("--compress-mask"))
-        {
-            throw new UsageException("--compress-mask is not yet supported: the FITS library cannot write tile-compressed images yet");
-        }
         (int first, int count) = args.GetRange("--fibers")!.Value;
         double[] grid = args.GetDoubles("--wavelength", 3)!;
         int threads = args.GetInt("--threads")!.Value;
@@ -97,7 +93,7 @@ public static class SimulateCommand
         {
             throw new UsageException(error.Message);
         }
-        frame.Write(output, includeNoiseless: args.Has("--noiseless"));
+        frame.Write(output, includeNoiseless: args.Has("--noiseless"), compressMask: args.Has("--compress-mask"));
         string? truthPath = args.GetString("--truth");
         if (truthPath is not null)
         {

@@ -23,33 +23,10 @@ public static class FrameExtraction
         Action<int, int>? progress = null, StageTimes? times = null)
     {
         times ??= new StageTimes();
-        if (image.NPixX != psf.NPixX || image.NPixY != psf.NPixY)
-        {
-            throw new ExtractionInputException(
-                $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF describes a {psf.NPixX} x {psf.NPixY} CCD");
-        }
         var clock = Stopwatch.StartNew();
-        PatchPlan plan = PatchPlanner.Plan(psf, options);
-        float[] weights = image.ComputeWeights();
-        int unusable = CountUnusable(image);
+        var (plan, frameInput, unusable) = Prepare(image, psf, options);
         times.Plan = Lap(clock);
 
-        var frameInput = new FrameInput
-        {
-            NPixX = image.NPixX,
-            NPixY = image.NPixY,
-            Image = image.Image,
-            Weight = weights,
-            Psf = psf,
-            FiberStart = options.SpecMin,
-            FiberCount = options.NSpec,
-            GridWavelengths = plan.GridWavelengths,
-            HalfDiagonals = plan.HalfDiagonals,
-            PsfError = options.PsfError ?? psf.PsfError,
-            Regularize = options.Regularize,
-            DecorrelateFibers = options.DecorrelateFibers,
-            ComputeModel = options.ComputeModel,
-        };
         backend.BeginFrame(frameInput);
         times.Spots = Lap(clock);
 
@@ -66,6 +43,40 @@ public static class FrameExtraction
         return new Result(frame, model, times, batch.Count, unusable);
     }
 
+    /// <summary>
+    /// The patch plan and the backend's frame input for an extraction, and how many pixels were unusable
+    /// (non-finite IMAGE or IVAR). Benchmarks and backend comparisons start here too.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">image and PSF disagree, no pixel is usable, or the options are invalid.</exception>
+    public static (PatchPlan Plan, FrameInput Input, int UnusablePixels) Prepare(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options)
+    {
+        if (image.NPixX != psf.NPixX || image.NPixY != psf.NPixY)
+        {
+            throw new ExtractionInputException(
+                $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF describes a {psf.NPixX} x {psf.NPixY} CCD");
+        }
+        PatchPlan plan = PatchPlanner.Plan(psf, options);
+        float[] weights = image.ComputeWeights();
+        RequireUsablePixels(image, weights, plan.Patches);
+        var input = new FrameInput
+        {
+            NPixX = image.NPixX,
+            NPixY = image.NPixY,
+            Image = image.Image,
+            Weight = weights,
+            Psf = psf,
+            FiberStart = options.SpecMin,
+            FiberCount = options.NSpec,
+            GridWavelengths = plan.GridWavelengths,
+            HalfDiagonals = plan.HalfDiagonals,
+            PsfError = options.PsfError ?? psf.PsfError,
+            Regularize = options.Regularize,
+            DecorrelateFibers = options.DecorrelateFibers,
+            ComputeModel = options.ComputeModel,
+        };
+        return (plan, input, CountUnusable(image));
+    }
+
     /// <summary>Pixels whose IMAGE or IVAR is not finite; they get weight 0 and are reported.</summary>
     private static int CountUnusable(PreprocImage image)
     {
@@ -78,6 +89,30 @@ public static class FrameExtraction
             }
         }
         return count;
+    }
+
+    /// <summary>
+    /// A frame whose every pixel under the patches has weight 0 (all NaN, masked or IVAR 0) cannot be
+    /// extracted: that is bad input, not a result of zeros.
+    /// </summary>
+    private static void RequireUsablePixels(PreprocImage image, float[] weights, PatchBatch patches)
+    {
+        for (int p = 0; p < patches.Count; p++)
+        {
+            for (int y = patches.YMin[p]; y < patches.YMax[p]; y++)
+            {
+                ReadOnlySpan<float> row = weights.AsSpan(y * image.NPixX + patches.XMin[p], patches.XMax[p] - patches.XMin[p]);
+                foreach (float w in row)
+                {
+                    if (w > 0)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new ExtractionInputException(
+            $"{image.FileName}: no usable pixel under the requested fibers (IMAGE/IVAR are NaN, masked or IVAR 0 everywhere there)");
     }
 
     private static double Lap(Stopwatch clock)

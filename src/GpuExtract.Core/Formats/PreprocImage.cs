@@ -89,9 +89,10 @@ public sealed class PreprocImage
     /// <summary>
     /// Writes the image in DESI's preproc layout (IMAGE primary with EXTNAME IMAGE, IVAR, MASK,
     /// READNOISE if present, FIBERMAP if present, then <paramref name="extraHdus"/>), atomically;
-    /// <c>.gz</c> names are gzip-compressed.
+    /// <c>.gz</c> names are gzip-compressed. With <paramref name="compressMask"/> MASK is a RICE_1
+    /// tile-compressed image with one-row tiles, int16 when every value fits (as DESI's files), else int32.
     /// </summary>
-    public void Write(string path, Action<FitsWriter>? extraHdus = null)
+    public void Write(string path, Action<FitsWriter>? extraHdus = null, bool compressMask = false)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -120,7 +121,14 @@ public sealed class PreprocImage
             imageHeader.Set("BUNIT", "electron");
             writer.WriteImage<float>(imageHeader, Image, shape);
             writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
-            writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
+            if (compressMask)
+            {
+                WriteCompressedMask(writer, shape);
+            }
+            else
+            {
+                writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
+            }
             if (ReadNoise is not null)
             {
                 writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
@@ -133,6 +141,32 @@ public sealed class PreprocImage
         });
     }
 
+
+    /// <summary>MASK as DESI writes it (reference README §3.1): RICE_1, ZBITPIX 16, one row per tile, BLOCKSIZE 32.</summary>
+    private void WriteCompressedMask(FitsWriter writer, int[] shape)
+    {
+        FitsHeader header = HduHeaders.Named("MASK", null);
+        bool fitsInt16 = true;
+        foreach (int bits in Mask)
+        {
+            if (bits is < short.MinValue or > short.MaxValue)
+            {
+                fitsInt16 = false;
+                break;
+            }
+        }
+        if (!fitsInt16)
+        {
+            writer.WriteCompressedImage<int>(header, Mask, shape, TileCompression.Rice1);
+            return;
+        }
+        short[] mask16 = new short[Mask.Length];
+        for (int i = 0; i < mask16.Length; i++)
+        {
+            mask16[i] = (short)Mask[i];
+        }
+        writer.WriteCompressedImage<short>(header, mask16, shape, TileCompression.Rice1);
+    }
 
     private static FitsHdu FindImage(FitsFile file, string path)
     {

@@ -35,7 +35,13 @@ public static class PatchPlanner
                 int specHi = specLo + fitted.Count;
                 for (int iwave = 0; iwave < nwave; iwave += options.NWaveStep)
                 {
-                    int last = Math.Min(iwave + options.NWaveStep, nwave - 1);
+                    // The core is exactly the NWaveStep bins iwave … iwave+NWaveStep−1 (fewer in the last block),
+                    // and whi is the core's own last bin: this is what the reference frames (specter b8490d3) were
+                    // made with; they agree with it to 4e-11 (small) and 3e-7 (bundle0) in pull. The older public
+                    // ex2d source takes whi = wavelengths[iwave + wavesize], one bin past the core, and lets the
+                    // next block overwrite that bin; doing so moves the box top and the upper pad and changes the
+                    // top bins of every block by up to 0.07σ against the reference.
+                    int last = Math.Min(iwave + options.NWaveStep, nwave) - 1;
                     double wlo = wavelengths[iwave];
                     double whi = wavelengths[last];
                     PixelBox core = psf.PixelRange(specLo, specHi, wlo, whi);
@@ -49,10 +55,11 @@ public static class PatchPlanner
                     // the y-trace along the subbundle's first fiber; int() truncates toward zero.
                     int nlo = Math.Max((int)((wlo - psf.Wavelength(specLo, ylo - wavePadRows)) / dw) - 1, ndiag);
                     int nhi = Math.Max((int)((psf.Wavelength(specLo, yhi + wavePadRows) - whi) / dw) - 1, ndiag);
-                    // numpy.arange(wlo − nlo·dw, whi + (nhi + ½)·dw, dw) has this many elements.
-                    int count = (int)Math.Ceiling((whi + (nhi + 0.5) * dw - (wlo - nlo * dw)) / dw);
+                    // numpy.arange(wlo − nlo·dw, whi + (nhi + ½)·dw, dw): nlo pad bins, the core, nhi pad bins.
+                    int coreCount = last - iwave + 1;
+                    int count = nlo + coreCount + nhi;
                     patches.Add(new PlannedPatch(specLo, fitted.Count, own.First - fitted.First, own.Count,
-                        iwave - nlo, count, nlo, Math.Min(options.NWaveStep, nwave - iwave),
+                        iwave - nlo, count, nlo, coreCount,
                         new PixelBox(core.XMin, core.XMax, ylo, yhi)));
                 }
             }
@@ -135,7 +142,9 @@ public static class PatchPlanner
             throw new ExtractionInputException(
                 $"fibers {options.SpecMin}-{options.SpecMin + options.NSpec - 1} are not all in the PSF (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
         }
-        if (w[0] < psf.WaveMin || w[^1] > psf.WaveMax)
+        // A grid built as wmin + k·δ may end a rounding error (~1e-9 Å) past a range it was meant to fill.
+        const double roundingSlack = 1e-6;
+        if (w[0] < psf.WaveMin - roundingSlack || w[^1] > psf.WaveMax + roundingSlack)
         {
             throw new ExtractionInputException(
                 $"wavelengths {w[0]}-{w[^1]} A are not covered by the PSF ({psf.WaveMin}-{psf.WaveMax} A)");

@@ -35,9 +35,10 @@ public sealed class SimulatedFrame
 
     /// <summary>
     /// Writes the preproc file (atomically; <c>.gz</c> names are gzip-compressed) with FIBERMAP, TRUTH and
-    /// TRUTHWAVE after MASK, and NOISELESS (float64 over the region) when <paramref name="includeNoiseless"/>.
+    /// TRUTHWAVE after MASK, and NOISELESS (float64 over the region) when <paramref name="includeNoiseless"/>;
+    /// MASK RICE_1 tile-compressed as in DESI's files when <paramref name="compressMask"/>.
     /// </summary>
-    public void Write(string path, bool includeNoiseless = false)
+    public void Write(string path, bool includeNoiseless = false, bool compressMask = false)
     {
         Image.Write(path, writer =>
         {
@@ -56,7 +57,7 @@ public sealed class SimulatedFrame
                 header.Set("NPIX_Y", Image.NPixY, "CCD rows");
                 writer.WriteImage<double>(header, Noiseless, [Region.Height, Region.Width]);
             }
-        });
+        }, compressMask);
     }
 
     /// <summary>Writes the truth alone: TRUTH (primary), TRUTHWAVE and FIBERMAP, atomically.</summary>

@@ -2,7 +2,8 @@ namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>
 /// <see cref="ILapack"/> in plain C#, the fallback when no native LAPACK can be loaded: row-oriented
-/// Cholesky, inverse by L⁻¹ then L⁻ᵀ·L⁻¹, and eigen-decomposition by Householder tridiagonalisation
+/// Cholesky, inverse by L⁻¹ then L⁻ᵀ·L⁻¹, band Cholesky and selected inverse blocks
+/// (<see cref="BandCholeskyFactorization"/>), and eigen-decomposition by Householder tridiagonalisation
 /// followed by implicit QL. Scratch space grows to the largest n seen and is reused, so repeated
 /// calls of the same size allocate nothing. Not thread-safe: one instance per worker.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class ManagedLapack : ILapack
     private double[] _sortedEigenvalues = [];
     private int[] _order = [];
     private double[] _eigenvectorRows = [];
+    private readonly BandInverseScratch _bandInverseScratch = new();
 
     /// <inheritdoc />
     public string Name => "managed";
@@ -40,6 +42,32 @@ public sealed class ManagedLapack : ILapack
     {
         CheckSquare(a.Length, n);
         CholeskyFactorization.Invert(a, n);
+    }
+
+    /// <inheritdoc />
+    public bool BandCholeskyFactor(Span<double> band, int n, int kd)
+    {
+        CheckBand(band.Length, n, kd);
+        return BandCholeskyFactorization.Factor(band, n, kd);
+    }
+
+    /// <inheritdoc />
+    public void BandCholeskySolve(ReadOnlySpan<double> factor, int n, int kd, Span<double> b)
+    {
+        CheckBand(factor.Length, n, kd);
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, n, nameof(b));
+        BandCholeskyFactorization.Solve(factor, n, kd, b);
+    }
+
+    /// <inheritdoc />
+    public void BandCholeskyInverseBlocks(ReadOnlySpan<double> factor, int n, int kd, ReadOnlySpan<int> indices, int m, int count, Span<double> blocks)
+    {
+        CheckBand(factor.Length, n, kd);
+        CheckBlockIndices(indices, n, m, count, blocks.Length);
+        for (int c = 0; c < count; c++)
+        {
+            BandCholeskyFactorization.InverseBlock(factor, n, kd, indices.Slice(c * m, m), blocks.Slice(c * m * m, m * m), _bandInverseScratch);
+        }
     }
 
     /// <inheritdoc />
@@ -88,6 +116,41 @@ public sealed class ManagedLapack : ILapack
         _sortedEigenvalues = new double[n];
         _order = new int[n];
         _eigenvectorRows = new double[n * n];
+    }
+
+    /// <summary>Band storage of n rows of kd+1 entries.</summary>
+    internal static void CheckBand(int length, int n, int kd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(kd);
+        if (length < (long)n * (kd + 1))
+        {
+            throw new ArgumentException($"band span has {length} elements, fewer than n·(kd+1) = {(long)n * (kd + 1)} (n = {n}, kd = {kd})");
+        }
+    }
+
+    /// <summary><paramref name="count"/> strictly increasing index sets of length m within [0, n), and room for their blocks.</summary>
+    internal static void CheckBlockIndices(ReadOnlySpan<int> indices, int n, int m, int count, int blocksLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
+        if (indices.Length < (long)count * m || blocksLength < (long)count * m * m)
+        {
+            throw new ArgumentException($"{count} blocks of m = {m} need {(long)count * m} indices and {(long)count * m * m} block elements; got {indices.Length} and {blocksLength}");
+        }
+        for (int c = 0; c < count; c++)
+        {
+            int previous = -1;
+            for (int r = 0; r < m; r++)
+            {
+                int index = indices[c * m + r];
+                if (index <= previous || index >= n)
+                {
+                    throw new ArgumentException($"index set {c}: entry {r} is {index}; indices must be strictly increasing within [0, {n})");
+                }
+                previous = index;
+            }
+        }
     }
 
     internal static void CheckSquare(int length, int n)

@@ -56,6 +56,12 @@ internal sealed unsafe class NativeLapackLibrary
     /// <summary>dpotri_(uplo, n, a, lda, info, len(uplo)).</summary>
     public delegate* unmanaged[Cdecl]<byte*, int*, double*, int*, int*, nuint, void> Dpotri;
 
+    /// <summary>dpbtrf_(uplo, n, kd, ab, ldab, info, len(uplo)).</summary>
+    public delegate* unmanaged[Cdecl]<byte*, int*, int*, double*, int*, int*, nuint, void> Dpbtrf;
+
+    /// <summary>dpbtrs_(uplo, n, kd, nrhs, ab, ldab, b, ldb, info, len(uplo)).</summary>
+    public delegate* unmanaged[Cdecl]<byte*, int*, int*, int*, double*, int*, double*, int*, int*, nuint, void> Dpbtrs;
+
     /// <summary>dsyevd_(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, len(jobz), len(uplo)).</summary>
     public delegate* unmanaged[Cdecl]<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void> Dsyevd;
 
@@ -98,7 +104,7 @@ internal sealed unsafe class NativeLapackLibrary
                 failures.Add($"{candidate}: not found");
                 continue;
             }
-            string[] required = ["dpotrf_", "dpotrs_", "dpotri_", "dsyevd_", "dsyevr_", "ssyevd_"];
+            string[] required = ["dpotrf_", "dpotrs_", "dpotri_", "dpbtrf_", "dpbtrs_", "dsyevd_", "dsyevr_", "ssyevd_"];
             var missing = new List<string>();
             var exports = new Dictionary<string, IntPtr>();
             foreach (string symbol in required)
@@ -138,6 +144,8 @@ internal sealed unsafe class NativeLapackLibrary
                 Dpotrf = (delegate* unmanaged[Cdecl]<byte*, int*, double*, int*, int*, nuint, void>)exports["dpotrf_"],
                 Dpotrs = (delegate* unmanaged[Cdecl]<byte*, int*, int*, double*, int*, double*, int*, int*, nuint, void>)exports["dpotrs_"],
                 Dpotri = (delegate* unmanaged[Cdecl]<byte*, int*, double*, int*, int*, nuint, void>)exports["dpotri_"],
+                Dpbtrf = (delegate* unmanaged[Cdecl]<byte*, int*, int*, double*, int*, int*, nuint, void>)exports["dpbtrf_"],
+                Dpbtrs = (delegate* unmanaged[Cdecl]<byte*, int*, int*, int*, double*, int*, double*, int*, int*, nuint, void>)exports["dpbtrs_"],
                 Dsyevd = (delegate* unmanaged[Cdecl]<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)exports["dsyevd_"],
                 Ssyevd = (delegate* unmanaged[Cdecl]<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nuint, nuint, void>)exports["ssyevd_"],
                 Dsyevr = (delegate* unmanaged[Cdecl]<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void>)exports["dsyevr_"],

@@ -22,8 +22,21 @@ internal sealed class TridiagonalQLEigen
     /// <summary>QL sweeps allowed per eigenvalue before giving up (typically 1–3 are needed).</summary>
     private const int MaxSweepsPerEigenvalue = 50;
 
+    /// <summary>
+    /// Sweeps on one eigenvalue with the purely relative split test before the absolute one
+    /// (<see cref="AbsoluteSplitTolerance"/>) is also allowed. Converging eigenvalues need 1–3.
+    /// </summary>
+    private const int RelativeOnlySweeps = 8;
+
     /// <summary>2⁻⁵³: an off-diagonal below this fraction of its diagonal neighbours changes nothing in double.</summary>
     private const double UnitRoundoff = 1.1102230246251565e-16;
+
+    /// <summary>
+    /// Off-diagonals below this fraction of ‖T‖ are at the rounding level of a sweep through the largest
+    /// entries; 8·u is what LAPACK's divide and conquer (dlaed2) deflates at, so accepting them keeps the
+    /// eigenvalues as accurate as dsyevd's.
+    /// </summary>
+    private const double AbsoluteSplitTolerance = 8 * UnitRoundoff;
 
     /// <summary>Recorded rotations in order of application, interleaved (cos, sin).</summary>
     private double[] _rotations = [];
@@ -48,6 +61,7 @@ internal sealed class TridiagonalQLEigen
         // The rotation sweeps address vt through unchecked references: check the extent once here.
         ArgumentOutOfRangeException.ThrowIfLessThan(vt.Length, n * n, nameof(vt));
         EnsureCapacity(2 * n, n * n); // typical need: about 1.5 sweeps and 0.75·n rotations per eigenvalue
+        OrientBlocksSmallEndFirst(diagonal, offDiagonal, n, vt);
         int sweepCount = Iterate(diagonal, offDiagonal, n);
         int width = Vector<double>.Count;
         int column = 0;
@@ -68,22 +82,87 @@ internal sealed class TridiagonalQLEigen
         }
     }
 
-    /// <summary>The QL iteration on (d, e) alone, recording its rotations; returns the number of sweeps.</summary>
+    /// <summary>
+    /// Splits T where an off-diagonal is negligible (the relative test of <see cref="Iterate"/>; the
+    /// off-diagonal is set to 0) and reverses each unreduced block whose last diagonal entry is smaller in
+    /// magnitude than its first, together with the matching rows of <paramref name="vt"/>.
+    /// </summary>
+    /// <remarks>
+    /// QL deflates at the top of a block first, so it should start from the small end: on a block graded
+    /// from large to small, the small eigenvalues would otherwise be computed last, after every sweep has
+    /// passed through the large entries, and carry errors of u·‖T‖ instead of u·|λ| (LAPACK's dsteqr makes
+    /// the same choice between QL and QR per block). Reversing rows i ↔ j of T and of the basis U keeps
+    /// the eigenvectors expressed through U correct: with P the reversal, P·T·P = Z'·Λ·Z'ᵀ gives
+    /// T = (P·Z')·Λ·(P·Z')ᵀ and (P·Z')ᵀ·U = Z'ᵀ·(P·U).
+    /// </remarks>
+    private static void OrientBlocksSmallEndFirst(Span<double> diagonal, Span<double> offDiagonal, int n, Span<double> vt)
+    {
+        int start = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i < n - 1)
+            {
+                double scale = Math.Abs(diagonal[i]) + Math.Abs(diagonal[i + 1]);
+                if (!(Math.Abs(offDiagonal[i]) <= Math.Max(double.Epsilon, UnitRoundoff * scale)))
+                {
+                    continue;
+                }
+                offDiagonal[i] = 0;
+            }
+            if (Math.Abs(diagonal[i]) < Math.Abs(diagonal[start]))
+            {
+                diagonal[start..(i + 1)].Reverse();
+                offDiagonal[start..i].Reverse();
+                for (int low = start, high = i; low < high; low++, high--)
+                {
+                    Span<double> lowRow = vt.Slice(low * n, n);
+                    Span<double> highRow = vt.Slice(high * n, n);
+                    for (int c = 0; c < n; c++)
+                    {
+                        (lowRow[c], highRow[c]) = (highRow[c], lowRow[c]);
+                    }
+                }
+            }
+            start = i + 1;
+        }
+    }
+
+    /// <summary>
+    /// The QL iteration on (d, e) alone, recording its rotations; returns the number of sweeps.
+    /// </summary>
+    /// <remarks>
+    /// Split test. T splits at m when e[m] is negligible next to its two diagonal neighbours
+    /// (|e[m]| ≤ u·(|d[m]| + |d[m+1]|)): the relative test keeps small eigenvalues of graded matrices
+    /// accurate to their own size where the arithmetic allows. It cannot always be met: when the sweep
+    /// between l and m passes through entries much larger than d[l] and d[l+1] (a strongly graded matrix,
+    /// e.g. a covariance block with pad bins at 1/minweight² beside bins at 1e-8 of that), each sweep leaves
+    /// rounding noise of u·‖T‖ in e[l], far above u·|d[l]|, and the eigenvalue never splits off however
+    /// many sweeps run. After <see cref="RelativeOnlySweeps"/> sweeps on one eigenvalue, off-diagonals
+    /// below 8·u·‖T‖ also count as negligible (a perturbation of the eigenvalues within 8·u·‖T‖, the
+    /// deflation rule of dsyevd's divide and conquer), which is always reached.
+    /// </remarks>
     private int Iterate(Span<double> diagonal, Span<double> offDiagonal, int n)
     {
         offDiagonal[n - 1] = 0;
+        double norm = 0; // max |d[i]| + |e[i]|: within a factor 2 of ‖T‖₂, which the rotations preserve
+        for (int i = 0; i < n; i++)
+        {
+            norm = Math.Max(norm, Math.Abs(diagonal[i]) + Math.Abs(offDiagonal[i]));
+        }
+        double absoluteFloor = double.Epsilon + AbsoluteSplitTolerance * norm;
         int sweepCount = 0;
         int rotationCount = 0;
         for (int l = 0; l < n; l++)
         {
             for (int sweep = 0; ; sweep++)
             {
-                // The smallest m ≥ l where T splits: e[m] negligible next to its two diagonal neighbours.
+                // The smallest m ≥ l where T splits (see remarks).
+                double floor = sweep < RelativeOnlySweeps ? double.Epsilon : absoluteFloor;
                 int m = l;
                 while (m < n - 1)
                 {
                     double scale = Math.Abs(diagonal[m]) + Math.Abs(diagonal[m + 1]);
-                    if (Math.Abs(offDiagonal[m]) <= double.Epsilon + UnitRoundoff * scale)
+                    if (Math.Abs(offDiagonal[m]) <= Math.Max(floor, UnitRoundoff * scale))
                     {
                         break;
                     }

@@ -1,4 +1,4 @@
-namespace GpuExtract.Fits.Tests;
+namespace GpuExtract.Testing;
 
 /// <summary>A fresh directory under /tmp removed when the test ends.</summary>
 public sealed class TempDirectory : IDisposable

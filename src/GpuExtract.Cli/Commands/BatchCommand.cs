@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using GpuExtract.Cli.CommandLine;
+using GpuExtract.Core.Batch;
+using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Formats;
+using GpuExtract.Core.Psf;
+using GpuExtract.Fits;
+
+namespace GpuExtract.Cli.Commands;
+
+/// <summary>
+/// <c>gpuextract batch --manifest FILE</c>: extracts the frames a manifest lists, each process of a
+/// Slurm or MPI job taking its own cost-balanced share (found from the launcher's environment), skipping
+/// frames whose output already verifies, going on past failing frames, and reading the next frame while
+/// the current one extracts. Each rank writes a JSON report beside the outputs.
+/// </summary>
+public static class BatchCommand
+{
+    public static CommandSpec Spec { get; } = new CommandSpec("batch", "Extract the frames of a manifest, shared among the ranks of a Slurm/MPI job", Run)
+    {
+        Details = """
+            The manifest is CSV with a header row, or JSON lines (one object per line), with columns/keys
+              input, psf, output                       (required; relative paths are relative to the manifest,
+                                                        outputs to --outdir when given)
+              camera, wmin, wmax, dw, psferr, specmin, nspec   (optional, per frame)
+            Settings, first found wins: the row's numbers, the command line's numbers, the row's camera,
+            --camera, the PSF's defaults. Cameras: b 3600,5800,0.8 with psferr 0.04; r 5760,7620,0.8;
+            z 7520,9824,0.8 (DESI's production grids; r3, z9 ... name the same arms).
+            Ranks come from srun (SLURM_PROCID/SLURM_STEP_NUM_TASKS/SLURM_LOCALID), mpirun (OMPI_COMM_WORLD_*)
+            or PMI (PMI_RANK/PMI_SIZE); otherwise the process is the only rank. Every rank computes the same
+            cost-balanced share (nspec x nwave, longest first) and uses GPU (local rank mod GPU count).
+            A frame whose output exists and verifies (all HDU checksums) is skipped; a corrupt or truncated
+            output is redone; a failing frame is reported and the others go on (exit 1 when any failed).
+            Each rank writes OUTDIR/batch-report-rank<R>.json (frames, seconds per stage, failures).
+            """,
+    }
+        .Option("--manifest", "-m", "FILE", "frames to extract (.csv, .jsonl/.json, or detected from the content)", required: true)
+        .Option("--outdir", null, "DIR", "base of relative output paths, and where rank reports go", defaultText: "the manifest's directory")
+        .Option("--camera", null, "b|r|z", "DESI production settings for every frame the manifest gives no camera")
+        .Flag("--force", "re-extract frames whose output already exists and verifies")
+        .AddExtractionOptions();
+
+    private static int Run(ParsedArguments args)
+    {
+        string manifestPath = args.GetRequiredString("--manifest");
+        string? outdir = args.GetString("--outdir");
+        string? camera = args.GetString("--camera");
+        if (camera is not null && !CameraPreset.TryGet(camera, out _))
+        {
+            throw new UsageException($"option --camera expects {CameraPreset.Accepted}, got '{camera}'");
+        }
+        ExtractionArguments.CheckSyntax(args);
+        FrameSettings commandLine = CommandLineSettings(args);
+        bool force = args.Has("--force");
+
+        Manifest manifest;
+        RankPlacement placement;
+        try
+        {
+            manifest = Manifest.Read(manifestPath, outdir);
+            placement = RankPlacement.Discover();
+        }
+        catch (Exception e) when (e is ManifestException or LauncherEnvironmentException)
+        {
+            // Both are the user's input: exit 2 with the message naming the file, line and column (or variable).
+            throw new UsageException(e.Message);
+        }
+
+        var settings = new FrameSettings[manifest.Entries.Count];
+        var costs = new long[manifest.Entries.Count];
+        foreach (ManifestEntry entry in manifest.Entries)
+        {
+            settings[entry.Index] = entry.Resolve(commandLine, camera);
+            costs[entry.Index] = FrameAssignment.Cost(settings[entry.Index]);
+        }
+        int[] share = FrameAssignment.Balance(costs, placement.Size)[placement.Rank];
+        ManifestEntry[] assigned = Array.ConvertAll(share, i => manifest.Entries[i]);
+
+        string reportDirectory = Path.GetFullPath(outdir ?? manifest.Directory);
+        CreateDirectory(reportDirectory);
+        string reportPath = BatchReport.PathFor(reportDirectory, placement.Rank);
+        string tag = $"[rank {placement.Rank}/{placement.Size}]";
+        long totalCost = costs.Sum();
+        long assignedCost = share.Sum(i => costs[i]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{tag} {placement}: {assigned.Length} of {manifest.Entries.Count} frames ({100.0 * assignedCost / Math.Max(totalCost, 1):0.#}% of the cost) from {manifest.Path}"));
+        if (placement.Note is not null)
+        {
+            Console.Error.WriteLine($"{tag} note: {placement.Note}");
+        }
+
+        int threads = ExtractionArguments.Threads(args);
+        using IExtractionBackend backend = CreateBackend(args, threads, placement, out int? device);
+        var report = new BatchReport(placement, manifest.Path, manifest.Entries.Count, totalCost)
+        {
+            Backend = backend.Description,
+            Threads = threads,
+            Device = device,
+            Assigned = assigned,
+            AssignedCost = assignedCost,
+        };
+        report.Write(reportPath, finished: false);
+
+        var run = Stopwatch.StartNew();
+        int position = 0;
+        var psfs = new PsfCache();
+        foreach (var loaded in FrameReadAhead.Run(assigned, entry => Prepare(entry, force, psfs)))
+        {
+            position++;
+            var clock = Stopwatch.StartNew();
+            ManifestEntry entry = loaded.Item;
+            FrameRecord record = Process(loaded, args, settings[entry.Index], backend, threads) with { Cost = costs[entry.Index] };
+            record = record with { WallSeconds = loaded.WaitSeconds + clock.Elapsed.TotalSeconds };
+            report.Add(record);
+            Console.WriteLine($"{tag} frame {position}/{assigned.Length} (line {entry.Line}) {Describe(record)}");
+            if (record.Error is not null)
+            {
+                Console.Error.WriteLine($"{tag} frame {entry.Input} (manifest line {entry.Line}) failed: {record.Error}");
+            }
+            report.Write(reportPath, finished: false);
+        }
+        report.Write(reportPath, finished: true);
+
+        int failed = report.Count(FrameStatus.Failed);
+        double read = report.Frames.Sum(f => f.Times.Read + f.VerifySeconds);
+        double waited = report.Frames.Sum(f => f.WaitSeconds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{tag} done: {report.Count(FrameStatus.Extracted)} extracted, {report.Count(FrameStatus.Skipped)} skipped, {failed} failed " +
+            $"of {assigned.Length} frames in {run.Elapsed.TotalSeconds:0.0} s; reading {read:0.0} s, {Math.Max(0, read - waited):0.0} s of it hidden behind extraction; report {reportPath}"));
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>A frame's inputs, read in the background: null image = its output already verifies (skip).</summary>
+    private sealed record PreparedFrame(PreprocImage? Image, GaussHermitePsf? Psf, bool PsfReused, OutputCheck Existing, double VerifySeconds, double ReadSeconds);
+
+    /// <summary>Runs on the read-ahead task: verify the existing output, and unless it is valid read preproc + PSF.</summary>
+    private static PreparedFrame Prepare(ManifestEntry entry, bool force, PsfCache psfs)
+    {
+        var clock = Stopwatch.StartNew();
+        OutputCheck existing = force ? new OutputCheck(OutputState.Missing) : OutputVerification.Check(entry.Output);
+        double verify = clock.Elapsed.TotalSeconds;
+        if (existing.State == OutputState.Valid)
+        {
+            return new PreparedFrame(null, null, false, existing, verify, 0);
+        }
+        clock.Restart();
+        PreprocImage image = PreprocImage.Read(entry.Input);
+        GaussHermitePsf psf = psfs.Load(entry.Psf, out bool reused);
+        return new PreparedFrame(image, psf, reused, existing, verify, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Extracts and writes one prepared frame; any exception becomes the frame's error, and the run goes on.</summary>
+    private static FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, PreparedFrame> loaded, ParsedArguments args, FrameSettings settings,
+        IExtractionBackend backend, int threads)
+    {
+        ManifestEntry entry = loaded.Item;
+        if (loaded.Error is { } readError)
+        {
+            return new FrameRecord
+            {
+                Entry = entry,
+                Status = FrameStatus.Failed,
+                Error = ErrorReport.OneLine(readError),
+                Times = new StageTimes { Read = loaded.LoadSeconds },
+                WaitSeconds = loaded.WaitSeconds,
+            };
+        }
+        PreparedFrame prepared = loaded.Value!;
+        if (prepared.Image is null)
+        {
+            return new FrameRecord { Entry = entry, Status = FrameStatus.Skipped, VerifySeconds = prepared.VerifySeconds, WaitSeconds = loaded.WaitSeconds };
+        }
+        var times = new StageTimes { Read = prepared.ReadSeconds };
+        string? redone = prepared.Existing.State == OutputState.Invalid ? prepared.Existing.Problem : null;
+        try
+        {
+            CreateDirectory(Path.GetDirectoryName(entry.Output)!);
+            InterruptedWrites.Remove(entry.Output);
+            ExtractionOptions options = Options(args, prepared.Psf!, settings);
+            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, entry.Output, null, times, showProgress: false);
+            return new FrameRecord
+            {
+                Entry = entry,
+                Status = FrameStatus.Extracted,
+                Redone = redone,
+                PsfReused = prepared.PsfReused,
+                Times = times,
+                VerifySeconds = prepared.VerifySeconds,
+                WaitSeconds = loaded.WaitSeconds,
+            };
+        }
+        catch (Exception error)
+        {
+            return new FrameRecord
+            {
+                Entry = entry,
+                Status = FrameStatus.Failed,
+                Redone = redone,
+                Error = ErrorReport.OneLine(error),
+                Times = times,
+                VerifySeconds = prepared.VerifySeconds,
+                WaitSeconds = loaded.WaitSeconds,
+            };
+        }
+    }
+
+    /// <summary>The extraction options of one frame: the shared options, with its resolved settings and the PSF's defaults.</summary>
+    private static ExtractionOptions Options(ParsedArguments args, GaussHermitePsf psf, FrameSettings settings)
+    {
+        ExtractionOptions options = ExtractionArguments.ToOptions(args, psf, computeModel: false);
+        int specMin = settings.SpecMin ?? psf.FiberMin;
+        return options with
+        {
+            Wavelengths = settings.Wavelength?.Grid() ?? options.Wavelengths,
+            SpecMin = specMin,
+            NSpec = settings.NSpec ?? psf.FiberMin + psf.FiberCount - specMin,
+            PsfError = settings.PsfError,
+        };
+    }
+
+    /// <summary>The settings the command line gives every frame (--wavelength, --psferr, --specmin, --nspec).</summary>
+    private static FrameSettings CommandLineSettings(ParsedArguments args)
+    {
+        WavelengthRange? wavelength = null;
+        if (args.GetDoubles("--wavelength", count: 3) is { } w)
+        {
+            wavelength = new WavelengthRange(w[0], w[1], w[2]);
+            wavelength.Value.Grid(); // throws ExtractionInputException (exit 2) for a grid that is not increasing
+        }
+        return new FrameSettings
+        {
+            Wavelength = wavelength,
+            PsfError = args.GetDouble("--psferr"),
+            SpecMin = args.GetInt("--specmin"),
+            NSpec = args.GetInt("--nspec"),
+        };
+    }
+
+    /// <summary>
+    /// The backend of this rank. Hook for the CUDA backend: when <see cref="Backends.Create"/> takes a device
+    /// index, a CUDA run passes <c>placement.DeviceFor(deviceCount)</c> (local rank mod visible GPUs) and
+    /// returns it in <paramref name="device"/>. Until then every rank gets what <c>--backend</c> selects, and
+    /// Slurm's <c>--gpus-per-task=1</c> (or CUDA_VISIBLE_DEVICES per rank) gives each rank its own GPU.
+    /// </summary>
+    private static IExtractionBackend CreateBackend(ParsedArguments args, int threads, RankPlacement placement, out int? device)
+    {
+        _ = placement;
+        device = null;
+        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error);
+    }
+
+    private static string Describe(FrameRecord record)
+    {
+        string name = Path.GetFileName(record.Entry.Output);
+        return record.Status switch
+        {
+            FrameStatus.Skipped => $"{name}: skipped, output verifies",
+            FrameStatus.Failed => $"{name}: FAILED: {record.Error}",
+            _ => string.Create(CultureInfo.InvariantCulture,
+                $"{name}: extracted in {record.WallSeconds:0.00} s (read {record.Times.Read:0.00} s, waited {record.WaitSeconds:0.00} s)") +
+                 (record.Redone is not null ? $"; redone, the existing output failed verification: {record.Redone}" : ""),
+        };
+    }
+
+    private static void CreateDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException(directory, $"cannot create the directory: {e.Message}", e);
+        }
+    }
+}
