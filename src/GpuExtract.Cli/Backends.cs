@@ -14,8 +14,10 @@ public static class Backends
     /// The backend the user asked for. <c>auto</c> takes CUDA when the probe finds a usable GPU (else the CPU, saying
     /// why); a device failure during a frame then finishes it on the CPU with a warning. <c>cuda</c> without a usable
     /// GPU is an input error (exit 2) carrying the probe's reason, and a device failure is an error.
+    /// <paramref name="device"/> is the GPU to drive (0 … <see cref="GpuCount"/>−1), e.g. a batch rank's
+    /// local rank modulo the GPU count.
     /// </summary>
-    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log)
+    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0)
     {
         var choice = lapack switch
         {
@@ -36,9 +38,14 @@ public static class Backends
                         log.WriteLine($"backend: cpu (auto: {probe.Reason})");
                         return CreateCpu(threads, choice);
                     }
+                    if (device < 0 || device >= probe.Gpus.Count)
+                    {
+                        log.WriteLine($"backend: cpu (auto: there is no GPU {device}; the driver sees {probe.Gpus.Count})");
+                        return CreateCpu(threads, choice);
+                    }
                     try
                     {
-                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true);
+                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device);
                         log.WriteLine($"backend: {gpu.Description} (auto)");
                         return gpu;
                     }
@@ -55,9 +62,13 @@ public static class Backends
                     {
                         throw new ExtractionInputException($"--backend cuda: {probe.Reason}");
                     }
+                    if (device < 0 || device >= probe.Gpus.Count)
+                    {
+                        throw new ExtractionInputException($"--backend cuda: there is no GPU {device} (the driver sees {probe.Gpus.Count})");
+                    }
                     try
                     {
-                        return CreateCuda(threads, choice, log, fallbackToCpu: false);
+                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device);
                     }
                     catch (InvalidOperationException error)
                     {
@@ -68,6 +79,9 @@ public static class Backends
                 throw new UsageException($"--backend must be auto, cpu or cuda, got '{name}'");
         }
     }
+
+    /// <summary>GPUs the CUDA driver sees (0 without a usable driver).</summary>
+    public static int GpuCount => CudaProbe.Result.Gpus.Count;
 
     /// <summary>Why the GPU path cannot be used here ("" when it can): the probe's answer.</summary>
     public static string CudaUnavailableReason => CudaProbe.Result.Usable ? "" : CudaProbe.Result.Reason;
@@ -102,10 +116,10 @@ public static class Backends
         return devices;
     }
 
-    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu)
+    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device)
     {
         Func<ILapack> factory = LapackProvider.CreateFactory(choice, out _);
-        return CudaBackend.Create(0, new CudaBackendOptions
+        return CudaBackend.Create(device, new CudaBackendOptions
         {
             FallbackToCpu = fallbackToCpu,
             CpuThreads = threads,

@@ -41,6 +41,15 @@ public sealed class BackendChoiceTests
         Assert.StartsWith("backend: cuda: GPU 0", log.ToString());
     }
 
+    [SkippableFact]
+    public void Cuda_OnAGpuThatDoesNotExist_IsAnInputError()
+    {
+        CudaProbeResult probe = CudaProbe.Result;
+        Skip.IfNot(probe.Usable, $"no usable GPU: {probe.Reason}");
+        var error = Assert.Throws<ExtractionInputException>(() => Backends.Create("cuda", 1, "auto", TextWriter.Null, device: probe.Gpus.Count));
+        Assert.Contains($"there is no GPU {probe.Gpus.Count}", error.Message);
+    }
+
     [Fact]
     public void UnknownBackend_IsAUsageError()
     {
