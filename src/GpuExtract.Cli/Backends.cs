@@ -2,6 +2,8 @@ using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Cuda;
+using GpuExtract.Cuda.Native;
 
 namespace GpuExtract.Cli;
 
@@ -9,10 +11,13 @@ namespace GpuExtract.Cli;
 public static class Backends
 {
     /// <summary>
-    /// The backend the user asked for. <c>auto</c> takes CUDA when a usable device is present, else the
-    /// CPU; <c>cuda</c> without a usable device is an input error (exit 2).
+    /// The backend the user asked for. <c>auto</c> takes CUDA when the probe finds a usable GPU (else the CPU, saying
+    /// why); a device failure during a frame then finishes it on the CPU with a warning. <c>cuda</c> without a usable
+    /// GPU is an input error (exit 2) carrying the probe's reason, and a device failure is an error.
+    /// <paramref name="device"/> is the GPU to drive (0 … <see cref="GpuCount"/>−1), e.g. a batch rank's
+    /// local rank modulo the GPU count.
     /// </summary>
-    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log)
+    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0)
     {
         var choice = lapack switch
         {
@@ -26,17 +31,102 @@ public static class Backends
             case "cpu":
                 return CreateCpu(threads, choice);
             case "auto":
-                log.WriteLine($"backend: cpu (auto: {CudaUnavailableReason})");
-                return CreateCpu(threads, choice);
+                {
+                    CudaProbeResult probe = CudaProbe.Result;
+                    if (!probe.Usable)
+                    {
+                        log.WriteLine($"backend: cpu (auto: {probe.Reason})");
+                        return CreateCpu(threads, choice);
+                    }
+                    if (device < 0 || device >= probe.Gpus.Count)
+                    {
+                        log.WriteLine($"backend: cpu (auto: there is no GPU {device}; the driver sees {probe.Gpus.Count})");
+                        return CreateCpu(threads, choice);
+                    }
+                    try
+                    {
+                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device);
+                        log.WriteLine($"backend: {gpu.Description} (auto)");
+                        return gpu;
+                    }
+                    catch (Exception error) when (error is CudaException or InvalidOperationException)
+                    {
+                        log.WriteLine($"backend: cpu (auto: the GPU could not be opened: {ErrorReport.OneLine(error)})");
+                        return CreateCpu(threads, choice);
+                    }
+                }
             case "cuda":
-                throw new ExtractionInputException($"--backend cuda: {CudaUnavailableReason}");
+                {
+                    CudaProbeResult probe = CudaProbe.Result;
+                    if (!probe.Usable)
+                    {
+                        throw new ExtractionInputException($"--backend cuda: {probe.Reason}");
+                    }
+                    if (device < 0 || device >= probe.Gpus.Count)
+                    {
+                        throw new ExtractionInputException($"--backend cuda: there is no GPU {device} (the driver sees {probe.Gpus.Count})");
+                    }
+                    try
+                    {
+                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device);
+                    }
+                    catch (InvalidOperationException error)
+                    {
+                        throw new ExtractionInputException($"--backend cuda: {error.Message}");
+                    }
+                }
             default:
                 throw new UsageException($"--backend must be auto, cpu or cuda, got '{name}'");
         }
     }
 
-    /// <summary>Why the GPU path cannot be used in this build.</summary>
-    public static string CudaUnavailableReason => "this build has no CUDA backend yet";
+    /// <summary>GPUs the CUDA driver sees (0 without a usable driver).</summary>
+    public static int GpuCount => CudaProbe.Result.Gpus.Count;
+
+    /// <summary>Why the GPU path cannot be used here ("" when it can): the probe's answer.</summary>
+    public static string CudaUnavailableReason => CudaProbe.Result.Usable ? "" : CudaProbe.Result.Reason;
+
+    /// <summary>
+    /// Device ordinals from <c>--devices 0,1,...</c> (null or empty: GPU 0). Only the first is driven in this
+    /// version; the list is validated against the GPUs the probe found when <paramref name="gpuCount"/> is given.
+    /// </summary>
+    public static int[] ParseDevices(string? text, int? gpuCount = null)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [0];
+        }
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var devices = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out devices[i]))
+            {
+                throw new UsageException($"--devices expects comma-separated GPU numbers like 0,1, got '{text}'");
+            }
+            if (gpuCount is int count && devices[i] >= count)
+            {
+                throw new ExtractionInputException($"--devices {text}: there is no GPU {devices[i]} (the driver sees {count})");
+            }
+            if (Array.IndexOf(devices, devices[i], 0, i) >= 0)
+            {
+                throw new UsageException($"--devices lists GPU {devices[i]} twice in '{text}'");
+            }
+        }
+        return devices;
+    }
+
+    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device)
+    {
+        Func<ILapack> factory = LapackProvider.CreateFactory(choice, out _);
+        return CudaBackend.Create(device, new CudaBackendOptions
+        {
+            FallbackToCpu = fallbackToCpu,
+            CpuThreads = threads,
+            LapackFactory = factory,
+            Log = log,
+        });
+    }
 
     private static CpuBackend CreateCpu(int threads, LapackChoice choice)
     {

@@ -1,0 +1,91 @@
+// Shared definitions of the GpuExtract kernels. Compiled by NVRTC at run time (no system headers: only
+// built-in CUDA math), and by the host C++ emulation of the tests (tests/GpuExtract.Cuda.Tests/Emulation),
+// which defines GPUEXTRACT_EMULATION and the CUDA built-ins itself.
+#pragma once
+
+#ifndef GPUEXTRACT_EMULATION
+// Dynamically sized shared memory of a block (size given at launch).
+#define GX_DYNAMIC_SHARED(T, name) extern __shared__ T name[]
+#endif
+
+typedef long long gx_i64;
+
+// Threads per block of every kernel: a power of two (the block reductions below rely on it).
+#define GX_BLOCK 128
+#define GX_SPOT_BLOCK 64
+
+// Fields of one patch descriptor (int32), as Pipeline/BatchLayout.cs writes them.
+#define P_FIBER 0         // first fitted fiber, relative to the frame's first fiber
+#define P_NFIBER 1        // fitted fibers
+#define P_KEEP_OFFSET 2   // first kept fiber, relative to P_FIBER
+#define P_KEEP_COUNT 3    // kept fibers
+#define P_WAVE 4          // first grid wavelength index
+#define P_NWAVE 5         // fitted wavelengths per fiber
+#define P_CORE_OFFSET 6   // first kept wavelength, relative to P_WAVE
+#define P_CORE_COUNT 7    // kept wavelengths
+#define P_XMIN 8          // pixel box [XMIN, XMAX) x [YMIN, YMAX), CCD coordinates
+#define P_XMAX 9
+#define P_YMIN 10
+#define P_YMAX 11
+#define P_OUTPUT 12       // first output row of the patch in the batch's output arrays
+#define P_PIXELS 13       // first box pixel of the patch in the batch's pixel arrays
+#define P_PROBLEM 14      // first (patch, kept fiber) problem of the patch
+#define P_FIELDS 16
+
+// Patch status after the normal equations and the Cholesky factorisation.
+#define STATUS_OK 0
+#define STATUS_EMPTY 1    // no usable pixel: flux 0, ivar 0, identity resolution (PatchSolver.WriteEmptyBins)
+#define STATUS_FAILED 2   // Cholesky failed: the host solves the patch on the CPU (clipped eigh)
+
+// Unknown j of a patch in the padded layout: fiber i = j / NW, wavelength k = j % NW; the patch's own
+// unknowns are i < P_NFIBER, k < P_NWAVE, the rest are padding (decoupled, identity-like rows).
+
+__device__ __forceinline__ bool gx_finite(double x)
+{
+    return (__double_as_longlong(x) & 0x7ff0000000000000LL) != 0x7ff0000000000000LL;
+}
+
+__device__ __forceinline__ double gx_nan()
+{
+    return __longlong_as_double(0x7ff8000000000000LL);
+}
+
+// max that propagates NaN, as numpy's max and Math.Max do.
+__device__ __forceinline__ double gx_max_nan(double a, double b)
+{
+    if (a != a) return a;
+    if (b != b) return b;
+    return a > b ? a : b;
+}
+
+// Sum of v over the block (blockDim.x a power of two); scratch holds blockDim.x doubles. Every thread gets it.
+__device__ double gx_block_sum(double v, double* scratch)
+{
+    unsigned t = threadIdx.x;
+    scratch[t] = v;
+    __syncthreads();
+    for (unsigned half = blockDim.x / 2; half > 0; half /= 2)
+    {
+        if (t < half) scratch[t] += scratch[t + half];
+        __syncthreads();
+    }
+    double total = scratch[0];
+    __syncthreads();
+    return total;
+}
+
+// NaN-propagating max of v over the block; scratch holds blockDim.x doubles. Every thread gets it.
+__device__ double gx_block_max(double v, double* scratch)
+{
+    unsigned t = threadIdx.x;
+    scratch[t] = v;
+    __syncthreads();
+    for (unsigned half = blockDim.x / 2; half > 0; half /= 2)
+    {
+        if (t < half) scratch[t] = gx_max_nan(scratch[t], scratch[t + half]);
+        __syncthreads();
+    }
+    double total = scratch[0];
+    __syncthreads();
+    return total;
+}

@@ -1,0 +1,197 @@
+using GpuExtract.Core.Extraction;
+using GpuExtract.Cuda.Device;
+using GpuExtract.Cuda.Kernels;
+using GpuExtract.Cuda.Native;
+using GpuExtract.Cuda.Pipeline;
+
+namespace GpuExtract.Cuda;
+
+/// <summary>
+/// The GPU backend (DESIGN §1.5, §5): per frame the pixels, weights and PSF coefficients are uploaded once and
+/// every spot is evaluated on the device in one launch; patches are then solved in large padded batches
+/// (<see cref="BatchSolver"/>), sized from free device memory and halved on out-of-memory. Patches whose
+/// Cholesky fails are solved on the CPU (the reference's clipped eigh), as is the rest of a frame when the
+/// device fails, with a warning, unless <see cref="CudaBackendOptions.FallbackToCpu"/> is false. Outputs equal
+/// the CPU backend's to rounding.
+/// </summary>
+public sealed class CudaBackend : IExtractionBackend
+{
+    private readonly IComputeDevice _device;
+    private readonly CudaBackendOptions _options;
+    private readonly CpuPatchFallback _cpu;
+    private DeviceFrame? _deviceFrame;
+    private FrameInput? _frame;
+    private bool _deviceFailed;
+
+    /// <summary>A backend on <paramref name="device"/> (which it owns and disposes).</summary>
+    public CudaBackend(IComputeDevice device, CudaBackendOptions options)
+    {
+        _device = device ?? throw new ArgumentNullException(nameof(device));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.MaxBatchPatches is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchPatches must be 1 … 65535, got {options.MaxBatchPatches}");
+        }
+        _cpu = new CpuPatchFallback(Math.Max(1, options.CpuThreads), options.LapackFactory);
+        Description = $"cuda: {device.Description}, block eigh by {device.EigenMethod}";
+    }
+
+    /// <summary>
+    /// A backend on GPU <paramref name="ordinal"/>, its kernels compiled by NVRTC (cached in
+    /// <see cref="KernelCache.Default"/>). Check <see cref="CudaProbe.Result"/> first: this throws
+    /// <see cref="CudaException"/> or <see cref="InvalidOperationException"/> when the GPU cannot be used.
+    /// </summary>
+    public static CudaBackend Create(int ordinal, CudaBackendOptions options)
+    {
+        NvrtcCompiler compiler = NvrtcCompiler.TryCreate(out string reason) ?? throw new InvalidOperationException(reason);
+        KernelCache cache = KernelCache.Default();
+        CudaDevice device = CudaDevice.Open(ordinal, cache, compiler);
+        foreach (string warning in device.KernelLoad.Warnings)
+        {
+            options.Log?.WriteLine($"warning: {warning}");
+        }
+        return new CudaBackend(device, options);
+    }
+
+    /// <inheritdoc />
+    public string Description { get; }
+
+    /// <summary>Per-stage device times and FLOPs since construction (or <see cref="DeviceStageTimes.Clear"/>).</summary>
+    public DeviceStageTimes StageTimes { get; } = new();
+
+    /// <summary>Patches solved on the CPU since construction: failed Cholesky or eigh, and after a device failure.</summary>
+    public int CpuPatches { get; private set; }
+
+    /// <summary>Device batches run since construction (including retries after halving).</summary>
+    public int Batches { get; private set; }
+
+    /// <summary>Times a batch was halved after running out of device memory.</summary>
+    public int Halvings { get; private set; }
+
+    /// <summary>Whether the device failed and the backend now works on the CPU only.</summary>
+    public bool DeviceFailed => _deviceFailed;
+
+    /// <summary>The device.</summary>
+    public IComputeDevice Device => _device;
+
+    /// <inheritdoc />
+    public void BeginFrame(FrameInput frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        long pixels = (long)frame.NPixX * frame.NPixY;
+        if (frame.Image.Length != pixels || frame.Weight.Length != pixels)
+        {
+            throw new InvalidOperationException(
+                $"Frame image ({frame.Image.Length}) and weight ({frame.Weight.Length}) must both hold {frame.NPixY} × {frame.NPixX} pixels");
+        }
+        _deviceFrame?.Dispose();
+        _deviceFrame = null;
+        _frame = frame;
+        if (_deviceFailed)
+        {
+            return;
+        }
+        try
+        {
+            _deviceFrame = DeviceFrame.Upload(_device, frame, StageTimes);
+        }
+        catch (CudaException error) when (_options.FallbackToCpu)
+        {
+            Fail(error, "while uploading the frame");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Solve(PatchBatch batch, PatchResults results, Action<int>? patchesDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(results);
+        FrameInput frame = _frame ?? throw new InvalidOperationException("CudaBackend.Solve called before BeginFrame");
+        if (results.DiagonalCount != 2 * frame.HalfDiagonals + 1)
+        {
+            throw new InvalidOperationException($"PatchResults has {results.DiagonalCount} diagonals but the frame asks for 2·{frame.HalfDiagonals}+1");
+        }
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var cpuPatches = new List<int>();
+        if (_deviceFailed || _deviceFrame is null)
+        {
+            SolveOnCpu(frame, batch, Enumerable.Range(0, batch.Count).ToList(), results, patchesDone);
+            return;
+        }
+
+        long budget = (long)(_device.FreeMemory * _options.MemoryFraction);
+        var pending = new Queue<int[]>(PatchGroups.Cut(batch, budget, _options.MaxBatchPatches, results.DiagonalCount, frame.DecorrelateFibers));
+        var solver = new BatchSolver(_device, _deviceFrame, StageTimes);
+        while (pending.Count > 0)
+        {
+            int[] patches = pending.Dequeue();
+            try
+            {
+                Batches++;
+                BatchLayout layout = BatchLayout.Build(batch, patches, frame.FiberStart);
+                cpuPatches.AddRange(solver.Solve(batch, layout, results));
+                patchesDone?.Invoke(patches.Length);
+            }
+            catch (CudaException error) when (error.IsOutOfMemory && patches.Length > 1)
+            {
+                // Halve and retry: the two halves go first, in order.
+                Halvings++;
+                _device.Synchronize("out-of-memory recovery");
+                var rest = pending.ToArray();
+                pending.Clear();
+                pending.Enqueue(patches[..(patches.Length / 2)]);
+                pending.Enqueue(patches[(patches.Length / 2)..]);
+                foreach (int[] r in rest)
+                {
+                    pending.Enqueue(r);
+                }
+            }
+            catch (CudaException error) when (_options.FallbackToCpu)
+            {
+                Fail(error, "during a batch");
+                var remaining = new List<int>(patches);
+                while (pending.Count > 0)
+                {
+                    remaining.AddRange(pending.Dequeue());
+                }
+                remaining.AddRange(cpuPatches);
+                cpuPatches.Clear();
+                SolveOnCpu(frame, batch, remaining, results, patchesDone);
+                return;
+            }
+        }
+        if (cpuPatches.Count > 0)
+        {
+            // Reported as done by the device already; solved again here without progress reports.
+            SolveOnCpu(frame, batch, cpuPatches, results, null);
+        }
+    }
+
+    private void SolveOnCpu(FrameInput frame, PatchBatch batch, List<int> patches, PatchResults results, Action<int>? patchesDone)
+    {
+        long start = DeviceStageTimes.Now();
+        patches.Sort();
+        _cpu.Solve(frame, batch, patches, results, patchesDone);
+        CpuPatches += patches.Count;
+        StageTimes.Add(DeviceStage.CpuFallback, start, 0);
+    }
+
+    private void Fail(CudaException error, string when)
+    {
+        _deviceFailed = true;
+        _options.Log?.WriteLine($"warning: the GPU failed {when} ({error.Message}); finishing on the CPU");
+        _deviceFrame?.Dispose();
+        _deviceFrame = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _deviceFrame?.Dispose();
+        _deviceFrame = null;
+        _device.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using GpuExtract.Core.Extraction;
+
+namespace GpuExtract.Cuda.Pipeline;
+
+/// <summary>
+/// One batch of patches as the kernels see it (kernels/common.cuh): patches padded to a common N = NF·NW unknowns
+/// (NF fibers × NW wavelengths, the largest in the batch; unknown j = fiber·NW + wavelength), a descriptor of 16
+/// ints per patch, one "problem" per (patch, kept fiber), and batch-local offsets of each patch's output rows and
+/// box pixels. Built on the host from a <see cref="PatchBatch"/>; only descriptors cross the bus.
+/// </summary>
+internal sealed class BatchLayout
+{
+    /// <summary>Ints per patch descriptor (P_FIELDS).</summary>
+    public const int Fields = 16;
+
+    private BatchLayout(int[] patches)
+    {
+        Patches = patches;
+    }
+
+    /// <summary>The batch's patches (indices into the frame's <see cref="PatchBatch"/>), in batch order.</summary>
+    public int[] Patches { get; }
+
+    public int Count => Patches.Length;
+
+    /// <summary>Padded fibers and wavelengths per patch.</summary>
+    public int NF { get; private init; }
+
+    public int NW { get; private init; }
+
+    /// <summary>Padded unknowns per patch, NF·NW.</summary>
+    public int N => NF * NW;
+
+    /// <summary>Descriptors, [Count, Fields].</summary>
+    public int[] Descriptors { get; private init; } = [];
+
+    /// <summary>(patch in batch, kept fiber) of each problem, [ProblemCount, 2].</summary>
+    public int[] Problems { get; private init; } = [];
+
+    public int ProblemCount => Problems.Length / 2;
+
+    /// <summary>Kept bins of the batch (output rows).</summary>
+    public int OutputRows { get; private init; }
+
+    /// <summary>Box pixels of the batch.</summary>
+    public long Pixels { get; private init; }
+
+    /// <summary>Rows of the tallest box.</summary>
+    public int MaxBoxHeight { get; private init; }
+
+    /// <summary>The layout of patches <paramref name="patches"/> of <paramref name="batch"/> for a frame whose first fiber is <paramref name="frameFiberStart"/>.</summary>
+    public static BatchLayout Build(PatchBatch batch, IReadOnlyList<int> patches, int frameFiberStart)
+    {
+        int nf = 0, nw = 0, problems = 0, maxHeight = 0;
+        foreach (int p in patches)
+        {
+            nf = Math.Max(nf, batch.FiberCount[p]);
+            nw = Math.Max(nw, batch.WaveCount[p]);
+            problems += batch.KeepFiberCount[p];
+        }
+        var descriptors = new int[patches.Count * Fields];
+        var problemList = new int[problems * 2];
+        int output = 0, problem = 0;
+        long pixels = 0;
+        for (int i = 0; i < patches.Count; i++)
+        {
+            int p = patches[i];
+            Span<int> d = descriptors.AsSpan(i * Fields, Fields);
+            d[0] = batch.FiberStart[p] - frameFiberStart;
+            d[1] = batch.FiberCount[p];
+            d[2] = batch.KeepFiberOffset[p];
+            d[3] = batch.KeepFiberCount[p];
+            d[4] = batch.WaveStart[p];
+            d[5] = batch.WaveCount[p];
+            d[6] = batch.CoreOffset[p];
+            d[7] = batch.CoreCount[p];
+            d[8] = batch.XMin[p];
+            d[9] = batch.XMax[p];
+            d[10] = batch.YMin[p];
+            d[11] = batch.YMax[p];
+            d[12] = output;
+            d[13] = checked((int)pixels);
+            d[14] = problem;
+            for (int a = 0; a < batch.KeepFiberCount[p]; a++)
+            {
+                problemList[2 * problem] = i;
+                problemList[2 * problem + 1] = a;
+                problem++;
+            }
+            output += batch.KeepFiberCount[p] * batch.CoreCount[p];
+            pixels += batch.Box(p).PixelCount;
+            maxHeight = Math.Max(maxHeight, batch.YMax[p] - batch.YMin[p]);
+        }
+        return new BatchLayout(patches.ToArray())
+        {
+            NF = nf,
+            NW = nw,
+            Descriptors = descriptors,
+            Problems = problemList,
+            OutputRows = output,
+            Pixels = pixels,
+            MaxBoxHeight = maxHeight,
+        };
+    }
+
+    /// <summary>
+    /// Device memory a batch of <paramref name="count"/> patches padded to nf × nw needs [bytes], given per-patch
+    /// upper bounds of kept fibers, output rows and box pixels (eigensolver workspace not included).
+    /// </summary>
+    public static long BytesFor(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation)
+    {
+        long n = (long)nf * nw;
+        long perPatch = 2 * n * n * sizeof(double)         // iCov / L, and L⁻¹ (or the iCov copy)
+            + 2 * n * sizeof(double)                       // y / f, fluxweight
+            + 5 * n * sizeof(int)                          // clipped stamps, spot indices
+            + (Fields + 2) * sizeof(int) + 3 * sizeof(ulong)
+            + (noiseDecorrelation ? n * sizeof(double) + sizeof(int)
+                : kept * ((long)nw * nw + nw) * sizeof(double) + kept * (2 * sizeof(ulong) + 3 * sizeof(int)))
+            + pixels * 4 * sizeof(double)
+            + (long)rows * (4 + diagonals) * sizeof(double);
+        return count * perPatch;
+    }
+}

@@ -1,0 +1,155 @@
+using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Psf;
+using GpuExtract.Cuda.Device;
+
+namespace GpuExtract.Cuda.Pipeline;
+
+/// <summary>
+/// What stays on the device for a whole frame: the pixels and weights (cleaned as PatchStamps.LoadPixels cleans
+/// them: 0 where unusable) and every spot of the frame, evaluated once in one launch (DESIGN §1.5 point 3), in
+/// <see cref="SpotTable"/>'s layout: spot (fiber, grid g) at index (fiber − FiberStart)·ngrid + g.
+/// </summary>
+internal sealed class DeviceFrame : IDisposable
+{
+    private readonly IComputeDevice _device;
+
+    private DeviceFrame(IComputeDevice device, FrameInput frame)
+    {
+        _device = device;
+        Frame = frame;
+        StampRows = frame.Psf.StampRows;
+        StampCols = frame.Psf.StampCols;
+        SpotCount = (long)frame.FiberCount * frame.GridWavelengths.Length;
+    }
+
+    public FrameInput Frame { get; }
+
+    public int StampRows { get; }
+
+    public int StampCols { get; }
+
+    public long SpotCount { get; }
+
+    /// <summary>IMAGE [electron] as float32, 0 where unusable; [NPixY, NPixX].</summary>
+    public DevicePointer Image { get; private set; }
+
+    /// <summary>Weights [electron⁻²] as float32, 0 where unusable; [NPixY, NPixX].</summary>
+    public DevicePointer Weight { get; private set; }
+
+    /// <summary>Stamp values, [SpotCount, StampRows, StampCols] float64.</summary>
+    public DevicePointer SpotValues { get; private set; }
+
+    /// <summary>Clipped origin and size of every spot, int32 [SpotCount] each.</summary>
+    public DevicePointer SpotXMin { get; private set; }
+
+    public DevicePointer SpotYMin { get; private set; }
+
+    public DevicePointer SpotRows { get; private set; }
+
+    public DevicePointer SpotCols { get; private set; }
+
+    /// <summary>Device memory held [bytes].</summary>
+    public long Bytes => 2L * Frame.NPixX * Frame.NPixY * sizeof(float) + SpotCount * (StampRows * StampCols * sizeof(double) + 4 * sizeof(int));
+
+    /// <summary>Uploads <paramref name="frame"/>'s pixels and evaluates its spots on <paramref name="device"/>.</summary>
+    public static DeviceFrame Upload(IComputeDevice device, FrameInput frame, DeviceStageTimes times)
+    {
+        var result = new DeviceFrame(device, frame);
+        try
+        {
+            result.UploadPixels(times);
+            result.EvaluateSpots(times);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    private void UploadPixels(DeviceStageTimes times)
+    {
+        long start = DeviceStageTimes.Now();
+        long pixels = (long)Frame.NPixX * Frame.NPixY;
+        Image = _device.Allocate(pixels * sizeof(float));
+        Weight = _device.Allocate(pixels * sizeof(float));
+        _device.Upload<float>(Frame.Image, Image);
+        _device.Upload<float>(Frame.Weight, Weight);
+        _device.Launch("clean_pixels", new Dim3((int)((pixels + 255) / 256)), new Dim3(256), 0,
+            new KernelArguments().Add(Image).Add(Weight).Add(pixels));
+        _device.Synchronize("clean_pixels");
+        times.Add(DeviceStage.Upload, start, 0);
+    }
+
+    private void EvaluateSpots(DeviceStageTimes times)
+    {
+        long start = DeviceStageTimes.Now();
+        GaussHermitePsf psf = Frame.Psf;
+        var tables = SpotTables.For(psf, Frame.FiberStart, Frame.FiberCount);
+        int ngrid = Frame.GridWavelengths.Length;
+        SpotValues = _device.Allocate(SpotCount * StampRows * StampCols * sizeof(double));
+        SpotXMin = _device.Allocate(SpotCount * sizeof(int));
+        SpotYMin = _device.Allocate(SpotCount * sizeof(int));
+        SpotRows = _device.Allocate(SpotCount * sizeof(int));
+        SpotCols = _device.Allocate(SpotCount * sizeof(int));
+        if (SpotCount == 0)
+        {
+            return;
+        }
+        var inputs = new List<DevicePointer>();
+        try
+        {
+            DevicePointer Put(double[] values)
+            {
+                DevicePointer p = _device.Allocate(Math.Max(1, values.Length) * (long)sizeof(double));
+                inputs.Add(p);
+                _device.Upload<double>(values, p);
+                return p;
+            }
+            DevicePointer grid = Put(Frame.GridWavelengths);
+            DevicePointer xcoef = Put(tables.XCoefficients);
+            DevicePointer ycoef = Put(tables.YCoefficients);
+            DevicePointer pcoef = Put(tables.ParameterCoefficients);
+            DevicePointer coverage = Put(tables.Coverage);
+            var arguments = new KernelArguments()
+                .Add(grid).Add(ngrid).Add(Frame.FiberCount)
+                .Add(xcoef).Add(tables.XCoefficientCount).Add(tables.XDomain.Min).Add(tables.XDomain.Max)
+                .Add(ycoef).Add(tables.YCoefficientCount).Add(tables.YDomain.Min).Add(tables.YDomain.Max)
+                .Add(pcoef).Add(tables.ParameterCoefficientCount).Add(tables.ParameterCount).Add(psf.WaveMin).Add(psf.WaveMax)
+                .Add(coverage)
+                .Add(psf.HalfSizeX).Add(psf.HalfSizeY).Add(psf.GhDegX).Add(psf.GhDegY).Add(psf.NPixX).Add(psf.NPixY)
+                .Add(SpotValues).Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols);
+            // One block per spot, 2^20 per grid row (grid.y counts the rows).
+            const int RowLength = 1 << 20;
+            var gridSize = SpotCount <= RowLength ? new Dim3((int)SpotCount) : new Dim3(RowLength, (int)((SpotCount + RowLength - 1) / RowLength));
+            _device.Launch("evaluate_spots", gridSize, new Dim3(SpotTables.BlockSize), tables.SharedBytes(psf), arguments);
+            _device.Synchronize("evaluate_spots");
+        }
+        finally
+        {
+            foreach (DevicePointer p in inputs)
+            {
+                _device.Free(p);
+            }
+        }
+        // About 600 FLOPs per stamp pixel (Hermite integrals, the GH sum over 7 × 7 terms, normalisation).
+        times.Add(DeviceStage.Spots, start, 600.0 * SpotCount * StampRows * StampCols);
+    }
+
+    public void Dispose()
+    {
+        foreach (DevicePointer p in (DevicePointer[])[Image, Weight, SpotValues, SpotXMin, SpotYMin, SpotRows, SpotCols])
+        {
+            try
+            {
+                _device.Free(p);
+            }
+            catch (Native.CudaException)
+            {
+                // A failed device may refuse to free; nothing more can be done for this memory.
+            }
+        }
+        Image = Weight = SpotValues = SpotXMin = SpotYMin = SpotRows = SpotCols = DevicePointer.Null;
+    }
+}

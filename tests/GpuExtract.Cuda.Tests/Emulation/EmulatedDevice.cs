@@ -1,0 +1,366 @@
+using System.Runtime.InteropServices;
+using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Cuda.Device;
+using GpuExtract.Cuda.Native;
+
+namespace GpuExtract.Cuda.Tests.Emulation;
+
+/// <summary>
+/// <see cref="IComputeDevice"/> on the host, for testing the device pipeline without a GPU: "device" memory is
+/// host memory (addresses are real pointers), kernels run in the C++ emulation of the CUDA model
+/// (<see cref="KernelEmulator"/>), and the cuBLAS/cuSOLVER calls are implemented here from their documented
+/// semantics (column-major, lower triangle, pointer arrays), the eigensolver through the CPU backend's LAPACK.
+/// Every buffer has guard bytes on both sides that are checked after each call, so a kernel that writes
+/// outside its buffers fails the test instead of corrupting memory silently. Faults can be injected: a memory
+/// limit, a largest allocation, a launch that fails like a crashed kernel, Cholesky failures.
+/// </summary>
+internal sealed unsafe class EmulatedDevice : IComputeDevice
+{
+    private const int Guard = 256;
+    private const byte GuardByte = 0xA5;
+
+    private readonly Dictionary<ulong, (IntPtr Base, long Bytes)> _buffers = [];
+    private readonly ILapack _lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _)();
+    private int _launches;
+    private int _matricesFactored;
+
+    /// <summary>Device memory the emulation pretends to have [bytes].</summary>
+    public long MemoryLimit { get; init; } = 8L << 30;
+
+    /// <summary>
+    /// Once evaluate_spots has run (the frame is on the device), allocations larger than this fail with
+    /// CUDA_ERROR_OUT_OF_MEMORY, as on a fragmented device [bytes].
+    /// </summary>
+    public long LargestAllocationAfterSpots { get; set; } = long.MaxValue;
+
+    /// <summary>The launch (0-based count over the device's life) that fails with CUDA_ERROR_ILLEGAL_ADDRESS; null: none.</summary>
+    public int? FailingLaunch { get; set; }
+
+    /// <summary>Matrices (counted over all potrfBatched calls, 0-based) whose factorisation reports failure.</summary>
+    public HashSet<int> FailingCholesky { get; } = [];
+
+    /// <summary>Bytes allocated now.</summary>
+    public long Used { get; private set; }
+
+    /// <summary>Largest <see cref="Used"/> seen.</summary>
+    public long PeakUsed { get; private set; }
+
+    /// <summary>Kernel launches so far, by name.</summary>
+    public Dictionary<string, int> LaunchCounts { get; } = new(StringComparer.Ordinal);
+
+    public string Description => "emulated GPU (host)";
+
+    public string EigenMethod => "emulated (LAPACK dsyevd per matrix)";
+
+    public long FreeMemory => MemoryLimit - Used;
+
+    public DevicePointer Allocate(long bytes)
+    {
+        bytes = Math.Max(bytes, 1);
+        if ((bytes > LargestAllocationAfterSpots && LaunchCounts.ContainsKey("evaluate_spots")) || Used + bytes > MemoryLimit)
+        {
+            throw new CudaException("driver", $"cuMemAlloc_v2({bytes} bytes)", CudaException.DriverOutOfMemory, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory (emulated)");
+        }
+        var block = (byte*)NativeMemory.AlignedAlloc((nuint)(bytes + 2 * Guard), 64);
+        new Span<byte>(block, Guard).Fill(GuardByte);
+        new Span<byte>(block + Guard + bytes, Guard).Fill(GuardByte);
+        // Fresh device memory holds whatever was there: NaN bytes make a read of unwritten memory visible.
+        NativeMemory.Fill(block + Guard, (nuint)bytes, 0xFF);
+        ulong address = (ulong)(block + Guard);
+        _buffers[address] = ((IntPtr)block, bytes);
+        Used += bytes;
+        PeakUsed = Math.Max(PeakUsed, Used);
+        return new DevicePointer(address);
+    }
+
+    public void Free(DevicePointer pointer)
+    {
+        if (pointer.IsNull)
+        {
+            return;
+        }
+        if (!_buffers.Remove(pointer.Address, out var buffer))
+        {
+            throw new InvalidOperationException($"Free of {pointer}, which is not an allocation");
+        }
+        CheckGuards(pointer.Address, buffer, "free");
+        NativeMemory.AlignedFree((void*)buffer.Base);
+        Used -= buffer.Bytes;
+    }
+
+    public void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged
+    {
+        RequireInside(destination, (long)source.Length * sizeof(T), "Upload");
+        source.CopyTo(new Span<T>((void*)destination.Address, source.Length));
+    }
+
+    public void Download<T>(DevicePointer source, Span<T> destination) where T : unmanaged
+    {
+        RequireInside(source, (long)destination.Length * sizeof(T), "Download");
+        new ReadOnlySpan<T>((void*)source.Address, destination.Length).CopyTo(destination);
+    }
+
+    public void Copy(DevicePointer source, DevicePointer destination, long bytes)
+    {
+        RequireInside(source, bytes, "Copy source");
+        RequireInside(destination, bytes, "Copy destination");
+        Buffer.MemoryCopy((void*)source.Address, (void*)destination.Address, bytes, bytes);
+    }
+
+    public void Clear(DevicePointer pointer, long bytes)
+    {
+        RequireInside(pointer, bytes, "Clear");
+        NativeMemory.Clear((void*)pointer.Address, (nuint)bytes);
+    }
+
+    public void Launch(string kernel, Dim3 grid, Dim3 block, int sharedBytes, KernelArguments arguments)
+    {
+        string? unavailable = KernelEmulator.Unavailable;
+        if (unavailable is not null)
+        {
+            throw new InvalidOperationException(unavailable);
+        }
+        if (_launches++ == FailingLaunch)
+        {
+            throw new CudaException("driver", $"cuLaunchKernel({kernel})", 700, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered (injected)");
+        }
+        // The limits a real launch checks.
+        if (grid.X < 1 || grid.Y is < 1 or > 65535 || grid.Z is < 1 or > 65535 || block.X * block.Y * block.Z is < 1 or > 1024 || sharedBytes is < 0 or > 227 * 1024)
+        {
+            throw new CudaException("driver", $"cuLaunchKernel({kernel})", 1, "CUDA_ERROR_INVALID_VALUE", $"grid {grid}, block {block}, shared {sharedBytes} (emulated)");
+        }
+        LaunchCounts[kernel] = LaunchCounts.GetValueOrDefault(kernel) + 1;
+        ReadOnlySpan<long> slots = arguments.Slots;
+        void** parameters = stackalloc void*[Math.Max(1, slots.Length)];
+        IntPtr name = Marshal.StringToCoTaskMemUTF8(kernel);
+        try
+        {
+            fixed (long* values = slots)
+            {
+                for (int i = 0; i < slots.Length; i++)
+                {
+                    parameters[i] = values + i;
+                }
+                int result = KernelEmulator.Launch((byte*)name, (uint)grid.X, (uint)grid.Y, (uint)grid.Z, (uint)block.X, (uint)block.Y, (uint)block.Z,
+                    (uint)sharedBytes, parameters);
+                if (result != 0)
+                {
+                    throw new InvalidOperationException($"emulated launch of {kernel} failed: {Marshal.PtrToStringUTF8(KernelEmulator.LastError())}");
+                }
+            }
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(name);
+        }
+        CheckAllGuards(kernel);
+    }
+
+    public void Synchronize(string label) => CheckAllGuards(label);
+
+    public void CholeskyFactorBatched(int n, DevicePointer matrices, DevicePointer info, int count)
+    {
+        RequireInside(matrices, (long)count * sizeof(ulong), "potrfBatched Aarray");
+        RequireInside(info, (long)count * sizeof(int), "potrfBatched info");
+        for (int b = 0; b < count; b++)
+        {
+            double* a = Matrix(matrices, b, (long)n * n, "potrfBatched A");
+            int result = Potrf(a, n);
+            if (FailingCholesky.Contains(_matricesFactored++))
+            {
+                result = 1;
+            }
+            ((int*)info.Address)[b] = result;
+        }
+        CheckAllGuards("potrfBatched");
+    }
+
+    public void CholeskySolveBatched(int n, DevicePointer factors, DevicePointer vectors, DevicePointer scratch, int count)
+    {
+        RequireInside(scratch, sizeof(int), "potrsBatched info");
+        for (int b = 0; b < count; b++)
+        {
+            double* l = Matrix(factors, b, (long)n * n, "potrsBatched A");
+            double* x = Matrix(vectors, b, n, "potrsBatched B");
+            ForwardSubstitution(l, n, x);
+            for (int i = n - 1; i >= 0; i--)
+            {
+                double sum = x[i];
+                for (int k = i + 1; k < n; k++)
+                {
+                    sum -= l[i * (long)n + k] * x[k]; // Lᵀ[i, k] = L[k, i] at k + i·n
+                }
+                x[i] = sum / l[i * (long)n + i];
+            }
+        }
+        *(int*)scratch.Address = 0;
+        CheckAllGuards("potrsBatched");
+    }
+
+    public void LowerTriangularSolveBatched(int n, DevicePointer factors, DevicePointer rightHandSides, int count)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            double* l = Matrix(factors, b, (long)n * n, "trsmBatched A");
+            double* x = Matrix(rightHandSides, b, (long)n * n, "trsmBatched B");
+            for (int c = 0; c < n; c++)
+            {
+                ForwardSubstitution(l, n, x + (long)c * n);
+            }
+        }
+        CheckAllGuards("trsmBatched");
+    }
+
+    public void GramBatched(int m, int k, int lda, DevicePointer matrices, DevicePointer products, int count)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            double* a = Matrix(matrices, b, (long)(m - 1) * lda + k, "gemmBatched A");
+            double* c = Matrix(products, b, (long)m * m, "gemmBatched C");
+            for (int j = 0; j < m; j++)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    double sum = 0;
+                    for (int l = 0; l < k; l++)
+                    {
+                        sum += a[(long)i * lda + l] * a[(long)j * lda + l];
+                    }
+                    c[(long)j * m + i] = sum;
+                }
+            }
+        }
+        CheckAllGuards("gemmBatched");
+    }
+
+    public void SymmetricEigenBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        RequireInside(matrices, (long)count * n * n * sizeof(double), "syevBatched A");
+        RequireInside(eigenvalues, (long)count * n * sizeof(double), "syevBatched W");
+        RequireInside(info, (long)count * sizeof(int), "syevBatched info");
+        var work = new double[n * n];
+        var values = new double[n];
+        for (int b = 0; b < count; b++)
+        {
+            double* a = (double*)matrices.Address + (long)b * n * n;
+            // Only the lower triangle is read, as cuSOLVER does: A[i, j] (i ≥ j) at i + j·n.
+            for (int j = 0; j < n; j++)
+            {
+                for (int i = j; i < n; i++)
+                {
+                    work[i * n + j] = work[j * n + i] = a[i + (long)j * n];
+                }
+            }
+            _lapack.SymmetricEigen(work, n, values);
+            // ILapack: eigenvector k in row-major column k, V[i, k] = work[i·n + k]; column-major out: i + k·n.
+            for (int k = 0; k < n; k++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    a[i + (long)k * n] = work[i * n + k];
+                }
+                ((double*)eigenvalues.Address)[(long)b * n + k] = values[k];
+            }
+            ((int*)info.Address)[b] = 0;
+        }
+        CheckAllGuards("syevBatched");
+    }
+
+    /// <summary>In-place Cholesky of a column-major matrix (lower); returns 0 or the 1-based order of the failing minor.</summary>
+    private static int Potrf(double* a, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double d = a[j + (long)j * n];
+            for (int k = 0; k < j; k++)
+            {
+                d -= a[j + (long)k * n] * a[j + (long)k * n];
+            }
+            if (!(d > 0))
+            {
+                a[j + (long)j * n] = d;
+                return j + 1;
+            }
+            double ljj = Math.Sqrt(d);
+            a[j + (long)j * n] = ljj;
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = a[i + (long)j * n];
+                for (int k = 0; k < j; k++)
+                {
+                    s -= a[i + (long)k * n] * a[j + (long)k * n];
+                }
+                a[i + (long)j * n] = s / ljj;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>x := L⁻¹·x for a column-major lower-triangular L.</summary>
+    private static void ForwardSubstitution(double* l, int n, double* x)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            double sum = x[i];
+            for (int k = 0; k < i; k++)
+            {
+                sum -= l[i + (long)k * n] * x[k];
+            }
+            x[i] = sum / l[i + (long)i * n];
+        }
+    }
+
+    /// <summary>Matrix b of a pointer array, checked to lie inside one allocation.</summary>
+    private double* Matrix(DevicePointer array, int b, long values, string what)
+    {
+        RequireInside(array.Offset((long)b * sizeof(ulong)), sizeof(ulong), what + " pointer array");
+        var pointer = new DevicePointer(((ulong*)array.Address)[b]);
+        RequireInside(pointer, values * sizeof(double), what);
+        return (double*)pointer.Address;
+    }
+
+    private void RequireInside(DevicePointer pointer, long bytes, string what)
+    {
+        foreach (var (address, buffer) in _buffers)
+        {
+            if (pointer.Address >= address && pointer.Address + (ulong)bytes <= address + (ulong)buffer.Bytes)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"{what}: {bytes} bytes at {pointer} are not inside one device allocation");
+    }
+
+    private void CheckAllGuards(string after)
+    {
+        foreach (var (address, buffer) in _buffers)
+        {
+            CheckGuards(address, buffer, after);
+        }
+    }
+
+    private static void CheckGuards(ulong address, (IntPtr Base, long Bytes) buffer, string after)
+    {
+        var before = new ReadOnlySpan<byte>((void*)buffer.Base, Guard);
+        var behind = new ReadOnlySpan<byte>((byte*)buffer.Base + Guard + buffer.Bytes, Guard);
+        if (before.IndexOfAnyExcept(GuardByte) >= 0 || behind.IndexOfAnyExcept(GuardByte) >= 0)
+        {
+            throw new InvalidOperationException($"after {after}: memory around the {buffer.Bytes}-byte buffer at 0x{address:x} was overwritten");
+        }
+    }
+
+    /// <summary>Bytes still allocated when the device was disposed (what its user forgot to free).</summary>
+    public long LeakedBytes { get; private set; }
+
+    public void Dispose()
+    {
+        LeakedBytes = Used;
+        foreach (var (_, buffer) in _buffers)
+        {
+            NativeMemory.AlignedFree((void*)buffer.Base);
+        }
+        _buffers.Clear();
+        Used = 0;
+        (_lapack as IDisposable)?.Dispose();
+    }
+}
