@@ -21,6 +21,9 @@ public static class Program
         DemoCommand.Spec,
         BatchCommand.Spec,
         EighBenchCommand.Spec,
+        DevicesCommand.Spec,
+        CompareCommand.Spec,
+        GpuBenchmarkCommand.Spec,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
