@@ -50,32 +50,21 @@ internal sealed unsafe class Cublas
             reason = $"no cuBLAS: {reason}";
             return null;
         }
-        var missing = new List<string>();
-        IntPtr Need(string name)
-        {
-            IntPtr address = library!.Find(name);
-            if (address == IntPtr.Zero)
-            {
-                missing.Add(name);
-            }
-            return address;
-        }
+        var entry = new EntryPoints(library!);
         var cublas = new Cublas(library!)
         {
-            cublasCreate_v2 = (delegate* unmanaged[Cdecl]<IntPtr*, int>)Need("cublasCreate_v2"),
-            cublasDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cublasDestroy_v2"),
-            cublasSetStream_v2 = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)Need("cublasSetStream_v2"),
-            cublasGetProperty = (delegate* unmanaged[Cdecl]<int, int*, int>)Need("cublasGetProperty"),
-            cublasDtrsmBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, double*, ulong, int, ulong, int, int, int>)Need("cublasDtrsmBatched"),
-            cublasDgemmBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, double*, ulong, int, ulong, int, double*, ulong, int, int, int>)Need("cublasDgemmBatched"),
+            cublasCreate_v2 = (delegate* unmanaged[Cdecl]<IntPtr*, int>)entry.Need("cublasCreate_v2"),
+            cublasDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cublasDestroy_v2"),
+            cublasSetStream_v2 = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)entry.Need("cublasSetStream_v2"),
+            cublasGetProperty = (delegate* unmanaged[Cdecl]<int, int*, int>)entry.Need("cublasGetProperty"),
+            cublasDtrsmBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, double*, ulong, int, ulong, int, int, int>)entry.Need("cublasDtrsmBatched"),
+            cublasDgemmBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, double*, ulong, int, ulong, int, double*, ulong, int, int, int>)entry.Need("cublasDgemmBatched"),
             cublasGetStatusName = (delegate* unmanaged[Cdecl]<int, IntPtr>)library!.Find("cublasGetStatusName"),
         };
-        if (missing.Count > 0)
+        if (!entry.AllFound(out reason))
         {
-            reason = $"{library.Path} lacks {string.Join(", ", missing)}";
             return null;
         }
-        reason = "";
         return cublas;
     }
 

@@ -80,60 +80,49 @@ internal sealed unsafe class CudaDriver
             reason = $"no CUDA driver: {reason}";
             return null;
         }
-        var missing = new List<string>();
-        IntPtr Need(string name)
-        {
-            IntPtr address = library!.Find(name);
-            if (address == IntPtr.Zero)
-            {
-                missing.Add(name);
-            }
-            return address;
-        }
+        var entry = new EntryPoints(library!);
         var driver = new CudaDriver(library!)
         {
-            cuInit = (delegate* unmanaged[Cdecl]<uint, int>)Need("cuInit"),
-            cuDriverGetVersion = (delegate* unmanaged[Cdecl]<int*, int>)Need("cuDriverGetVersion"),
-            cuGetErrorName = (delegate* unmanaged[Cdecl]<int, IntPtr*, int>)Need("cuGetErrorName"),
-            cuGetErrorString = (delegate* unmanaged[Cdecl]<int, IntPtr*, int>)Need("cuGetErrorString"),
-            cuDeviceGetCount = (delegate* unmanaged[Cdecl]<int*, int>)Need("cuDeviceGetCount"),
-            cuDeviceGet = (delegate* unmanaged[Cdecl]<int*, int, int>)Need("cuDeviceGet"),
-            cuDeviceGetName = (delegate* unmanaged[Cdecl]<byte*, int, int, int>)Need("cuDeviceGetName"),
-            cuDeviceTotalMem_v2 = (delegate* unmanaged[Cdecl]<nuint*, int, int>)Need("cuDeviceTotalMem_v2"),
-            cuDeviceGetAttribute = (delegate* unmanaged[Cdecl]<int*, int, int, int>)Need("cuDeviceGetAttribute"),
-            cuDevicePrimaryCtxRetain = (delegate* unmanaged[Cdecl]<IntPtr*, int, int>)Need("cuDevicePrimaryCtxRetain"),
-            cuDevicePrimaryCtxRelease_v2 = (delegate* unmanaged[Cdecl]<int, int>)Need("cuDevicePrimaryCtxRelease_v2"),
-            cuCtxSetCurrent = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuCtxSetCurrent"),
-            cuCtxSynchronize = (delegate* unmanaged[Cdecl]<int>)Need("cuCtxSynchronize"),
-            cuMemGetInfo_v2 = (delegate* unmanaged[Cdecl]<nuint*, nuint*, int>)Need("cuMemGetInfo_v2"),
-            cuMemAlloc_v2 = (delegate* unmanaged[Cdecl]<ulong*, nuint, int>)Need("cuMemAlloc_v2"),
-            cuMemFree_v2 = (delegate* unmanaged[Cdecl]<ulong, int>)Need("cuMemFree_v2"),
-            cuMemAllocHost_v2 = (delegate* unmanaged[Cdecl]<void**, nuint, int>)Need("cuMemAllocHost_v2"),
-            cuMemFreeHost = (delegate* unmanaged[Cdecl]<void*, int>)Need("cuMemFreeHost"),
-            cuMemcpyHtoDAsync_v2 = (delegate* unmanaged[Cdecl]<ulong, void*, nuint, IntPtr, int>)Need("cuMemcpyHtoDAsync_v2"),
-            cuMemcpyDtoHAsync_v2 = (delegate* unmanaged[Cdecl]<void*, ulong, nuint, IntPtr, int>)Need("cuMemcpyDtoHAsync_v2"),
-            cuMemcpyDtoDAsync_v2 = (delegate* unmanaged[Cdecl]<ulong, ulong, nuint, IntPtr, int>)Need("cuMemcpyDtoDAsync_v2"),
-            cuMemsetD8Async = (delegate* unmanaged[Cdecl]<ulong, byte, nuint, IntPtr, int>)Need("cuMemsetD8Async"),
-            cuModuleLoadData = (delegate* unmanaged[Cdecl]<IntPtr*, void*, int>)Need("cuModuleLoadData"),
-            cuModuleUnload = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuModuleUnload"),
-            cuModuleGetFunction = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Need("cuModuleGetFunction"),
-            cuFuncSetAttribute = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int>)Need("cuFuncSetAttribute"),
-            cuLaunchKernel = (delegate* unmanaged[Cdecl]<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>)Need("cuLaunchKernel"),
-            cuStreamCreate = (delegate* unmanaged[Cdecl]<IntPtr*, uint, int>)Need("cuStreamCreate"),
-            cuStreamDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuStreamDestroy_v2"),
-            cuStreamSynchronize = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuStreamSynchronize"),
-            cuEventCreate = (delegate* unmanaged[Cdecl]<IntPtr*, uint, int>)Need("cuEventCreate"),
-            cuEventRecord = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)Need("cuEventRecord"),
-            cuEventSynchronize = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuEventSynchronize"),
-            cuEventElapsedTime = (delegate* unmanaged[Cdecl]<float*, IntPtr, IntPtr, int>)Need("cuEventElapsedTime"),
-            cuEventDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cuEventDestroy_v2"),
+            cuInit = (delegate* unmanaged[Cdecl]<uint, int>)entry.Need("cuInit"),
+            cuDriverGetVersion = (delegate* unmanaged[Cdecl]<int*, int>)entry.Need("cuDriverGetVersion"),
+            cuGetErrorName = (delegate* unmanaged[Cdecl]<int, IntPtr*, int>)entry.Need("cuGetErrorName"),
+            cuGetErrorString = (delegate* unmanaged[Cdecl]<int, IntPtr*, int>)entry.Need("cuGetErrorString"),
+            cuDeviceGetCount = (delegate* unmanaged[Cdecl]<int*, int>)entry.Need("cuDeviceGetCount"),
+            cuDeviceGet = (delegate* unmanaged[Cdecl]<int*, int, int>)entry.Need("cuDeviceGet"),
+            cuDeviceGetName = (delegate* unmanaged[Cdecl]<byte*, int, int, int>)entry.Need("cuDeviceGetName"),
+            cuDeviceTotalMem_v2 = (delegate* unmanaged[Cdecl]<nuint*, int, int>)entry.Need("cuDeviceTotalMem_v2"),
+            cuDeviceGetAttribute = (delegate* unmanaged[Cdecl]<int*, int, int, int>)entry.Need("cuDeviceGetAttribute"),
+            cuDevicePrimaryCtxRetain = (delegate* unmanaged[Cdecl]<IntPtr*, int, int>)entry.Need("cuDevicePrimaryCtxRetain"),
+            cuDevicePrimaryCtxRelease_v2 = (delegate* unmanaged[Cdecl]<int, int>)entry.Need("cuDevicePrimaryCtxRelease_v2"),
+            cuCtxSetCurrent = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuCtxSetCurrent"),
+            cuCtxSynchronize = (delegate* unmanaged[Cdecl]<int>)entry.Need("cuCtxSynchronize"),
+            cuMemGetInfo_v2 = (delegate* unmanaged[Cdecl]<nuint*, nuint*, int>)entry.Need("cuMemGetInfo_v2"),
+            cuMemAlloc_v2 = (delegate* unmanaged[Cdecl]<ulong*, nuint, int>)entry.Need("cuMemAlloc_v2"),
+            cuMemFree_v2 = (delegate* unmanaged[Cdecl]<ulong, int>)entry.Need("cuMemFree_v2"),
+            cuMemAllocHost_v2 = (delegate* unmanaged[Cdecl]<void**, nuint, int>)entry.Need("cuMemAllocHost_v2"),
+            cuMemFreeHost = (delegate* unmanaged[Cdecl]<void*, int>)entry.Need("cuMemFreeHost"),
+            cuMemcpyHtoDAsync_v2 = (delegate* unmanaged[Cdecl]<ulong, void*, nuint, IntPtr, int>)entry.Need("cuMemcpyHtoDAsync_v2"),
+            cuMemcpyDtoHAsync_v2 = (delegate* unmanaged[Cdecl]<void*, ulong, nuint, IntPtr, int>)entry.Need("cuMemcpyDtoHAsync_v2"),
+            cuMemcpyDtoDAsync_v2 = (delegate* unmanaged[Cdecl]<ulong, ulong, nuint, IntPtr, int>)entry.Need("cuMemcpyDtoDAsync_v2"),
+            cuMemsetD8Async = (delegate* unmanaged[Cdecl]<ulong, byte, nuint, IntPtr, int>)entry.Need("cuMemsetD8Async"),
+            cuModuleLoadData = (delegate* unmanaged[Cdecl]<IntPtr*, void*, int>)entry.Need("cuModuleLoadData"),
+            cuModuleUnload = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuModuleUnload"),
+            cuModuleGetFunction = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)entry.Need("cuModuleGetFunction"),
+            cuFuncSetAttribute = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int>)entry.Need("cuFuncSetAttribute"),
+            cuLaunchKernel = (delegate* unmanaged[Cdecl]<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>)entry.Need("cuLaunchKernel"),
+            cuStreamCreate = (delegate* unmanaged[Cdecl]<IntPtr*, uint, int>)entry.Need("cuStreamCreate"),
+            cuStreamDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuStreamDestroy_v2"),
+            cuStreamSynchronize = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuStreamSynchronize"),
+            cuEventCreate = (delegate* unmanaged[Cdecl]<IntPtr*, uint, int>)entry.Need("cuEventCreate"),
+            cuEventRecord = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)entry.Need("cuEventRecord"),
+            cuEventSynchronize = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuEventSynchronize"),
+            cuEventElapsedTime = (delegate* unmanaged[Cdecl]<float*, IntPtr, IntPtr, int>)entry.Need("cuEventElapsedTime"),
+            cuEventDestroy_v2 = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cuEventDestroy_v2"),
         };
-        if (missing.Count > 0)
+        if (!entry.AllFound(out reason, hint: " (driver too old?)"))
         {
-            reason = $"{library!.Path} lacks {string.Join(", ", missing)} (driver too old?)";
             return null;
         }
-        reason = "";
         return driver;
     }
 

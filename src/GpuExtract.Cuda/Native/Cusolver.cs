@@ -64,24 +64,15 @@ internal sealed unsafe class Cusolver
             reason = $"no cuSOLVER: {reason}";
             return null;
         }
-        var missing = new List<string>();
-        IntPtr Need(string name)
-        {
-            IntPtr address = library!.Find(name);
-            if (address == IntPtr.Zero)
-            {
-                missing.Add(name);
-            }
-            return address;
-        }
+        var entry = new EntryPoints(library!);
         var cusolver = new Cusolver(library!)
         {
-            cusolverDnCreate = (delegate* unmanaged[Cdecl]<IntPtr*, int>)Need("cusolverDnCreate"),
-            cusolverDnDestroy = (delegate* unmanaged[Cdecl]<IntPtr, int>)Need("cusolverDnDestroy"),
-            cusolverDnSetStream = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)Need("cusolverDnSetStream"),
-            cusolverGetProperty = (delegate* unmanaged[Cdecl]<int, int*, int>)Need("cusolverGetProperty"),
-            cusolverDnDpotrfBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, ulong, int, ulong, int, int>)Need("cusolverDnDpotrfBatched"),
-            cusolverDnDpotrsBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, int, ulong, int, int>)Need("cusolverDnDpotrsBatched"),
+            cusolverDnCreate = (delegate* unmanaged[Cdecl]<IntPtr*, int>)entry.Need("cusolverDnCreate"),
+            cusolverDnDestroy = (delegate* unmanaged[Cdecl]<IntPtr, int>)entry.Need("cusolverDnDestroy"),
+            cusolverDnSetStream = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)entry.Need("cusolverDnSetStream"),
+            cusolverGetProperty = (delegate* unmanaged[Cdecl]<int, int*, int>)entry.Need("cusolverGetProperty"),
+            cusolverDnDpotrfBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, ulong, int, ulong, int, int>)entry.Need("cusolverDnDpotrfBatched"),
+            cusolverDnDpotrsBatched = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, int, ulong, int, int>)entry.Need("cusolverDnDpotrsBatched"),
             cusolverDnCreateParams = (delegate* unmanaged[Cdecl]<IntPtr*, int>)library!.Find("cusolverDnCreateParams"),
             cusolverDnDestroyParams = (delegate* unmanaged[Cdecl]<IntPtr, int>)library.Find("cusolverDnDestroyParams"),
             cusolverDnXsyevBatched_bufferSize = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, int, long, int, ulong, long, int, ulong, int, nuint*, nuint*, long, int>)library.Find("cusolverDnXsyevBatched_bufferSize"),
@@ -93,12 +84,10 @@ internal sealed unsafe class Cusolver
             cusolverDnDsyevd_bufferSize = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, int*, int>)library.Find("cusolverDnDsyevd_bufferSize"),
             cusolverDnDsyevd = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, ulong, int, ulong, int>)library.Find("cusolverDnDsyevd"),
         };
-        if (missing.Count > 0)
+        if (!entry.AllFound(out reason))
         {
-            reason = $"{library.Path} lacks {string.Join(", ", missing)}";
             return null;
         }
-        reason = "";
         return cusolver;
     }
 

@@ -41,38 +41,27 @@ internal sealed unsafe class Nvrtc
             reason = $"no NVRTC: {reason}";
             return null;
         }
-        var missing = new List<string>();
-        IntPtr Need(string name)
-        {
-            IntPtr address = library!.Find(name);
-            if (address == IntPtr.Zero)
-            {
-                missing.Add(name);
-            }
-            return address;
-        }
+        var entry = new EntryPoints(library!);
         var nvrtc = new Nvrtc(library!)
         {
-            nvrtcVersion = (delegate* unmanaged[Cdecl]<int*, int*, int>)Need("nvrtcVersion"),
-            nvrtcGetErrorString = (delegate* unmanaged[Cdecl]<int, IntPtr>)Need("nvrtcGetErrorString"),
-            nvrtcCreateProgram = (delegate* unmanaged[Cdecl]<IntPtr*, byte*, byte*, int, byte**, byte**, int>)Need("nvrtcCreateProgram"),
-            nvrtcCompileProgram = (delegate* unmanaged[Cdecl]<IntPtr, int, byte**, int>)Need("nvrtcCompileProgram"),
-            nvrtcGetProgramLogSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, int>)Need("nvrtcGetProgramLogSize"),
-            nvrtcGetProgramLog = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)Need("nvrtcGetProgramLog"),
-            nvrtcGetPTXSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, int>)Need("nvrtcGetPTXSize"),
-            nvrtcGetPTX = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)Need("nvrtcGetPTX"),
-            nvrtcDestroyProgram = (delegate* unmanaged[Cdecl]<IntPtr*, int>)Need("nvrtcDestroyProgram"),
+            nvrtcVersion = (delegate* unmanaged[Cdecl]<int*, int*, int>)entry.Need("nvrtcVersion"),
+            nvrtcGetErrorString = (delegate* unmanaged[Cdecl]<int, IntPtr>)entry.Need("nvrtcGetErrorString"),
+            nvrtcCreateProgram = (delegate* unmanaged[Cdecl]<IntPtr*, byte*, byte*, int, byte**, byte**, int>)entry.Need("nvrtcCreateProgram"),
+            nvrtcCompileProgram = (delegate* unmanaged[Cdecl]<IntPtr, int, byte**, int>)entry.Need("nvrtcCompileProgram"),
+            nvrtcGetProgramLogSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, int>)entry.Need("nvrtcGetProgramLogSize"),
+            nvrtcGetProgramLog = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)entry.Need("nvrtcGetProgramLog"),
+            nvrtcGetPTXSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, int>)entry.Need("nvrtcGetPTXSize"),
+            nvrtcGetPTX = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)entry.Need("nvrtcGetPTX"),
+            nvrtcDestroyProgram = (delegate* unmanaged[Cdecl]<IntPtr*, int>)entry.Need("nvrtcDestroyProgram"),
             nvrtcGetCUBINSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, int>)library!.Find("nvrtcGetCUBINSize"),
             nvrtcGetCUBIN = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)library.Find("nvrtcGetCUBIN"),
             nvrtcGetNumSupportedArchs = (delegate* unmanaged[Cdecl]<int*, int>)library.Find("nvrtcGetNumSupportedArchs"),
             nvrtcGetSupportedArchs = (delegate* unmanaged[Cdecl]<int*, int>)library.Find("nvrtcGetSupportedArchs"),
         };
-        if (missing.Count > 0)
+        if (!entry.AllFound(out reason))
         {
-            reason = $"{library.Path} lacks {string.Join(", ", missing)}";
             return null;
         }
-        reason = "";
         return nvrtc;
     }
 
