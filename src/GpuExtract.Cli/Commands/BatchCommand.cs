@@ -243,11 +243,12 @@ public static class BatchCommand
     /// returns it in <paramref name="device"/>. Until then every rank gets what <c>--backend</c> selects, and
     /// Slurm's <c>--gpus-per-task=1</c> (or CUDA_VISIBLE_DEVICES per rank) gives each rank its own GPU.
     /// </summary>
+    /// <summary>The rank's backend; with GPUs present each rank drives GPU (local rank mod GPU count).</summary>
     private static IExtractionBackend CreateBackend(ParsedArguments args, int threads, RankPlacement placement, out int? device)
     {
-        _ = placement;
-        device = null;
-        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error);
+        int gpus = args.GetString("--backend") == "cpu" ? 0 : Backends.GpuCount;
+        device = gpus > 0 ? placement.DeviceFor(gpus) : null;
+        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error, device ?? 0);
     }
 
     private static string Describe(FrameRecord record)
