@@ -5,7 +5,8 @@ namespace GpuExtract.Core.Extraction;
 
 /// <summary>
 /// Scatters per-patch results into frame arrays in plan order (a later patch overwrites a shared bin,
-/// as the reference's does), converts to per-Ångström units and sets the mask bits.
+/// as the reference's does), converts to per-Ångström units and sets the mask bits. Every value it returns
+/// fits float32 (the frame file's type), whatever a backend produced: see <see cref="KeepWithinSingle"/>.
 /// </summary>
 public static class FrameAssembler
 {
@@ -64,6 +65,8 @@ public static class FrameAssembler
             }
         }
 
+        KeepWithinSingle(flux, ivar, chi2, resolution, nspec, nwave, ndiagonals);
+
         var mask = new uint[nspec * nwave];
         for (int i = 0; i < mask.Length; i++)
         {
@@ -100,8 +103,55 @@ public static class FrameAssembler
     }
 
     /// <summary>
+    /// Makes every output finite in float32, the type the frame file stores: a bin whose flux or ivar is not
+    /// (NaN, ±Inf, or beyond ±float.MaxValue after the per-Ångström conversion) gets flux 0 and ivar 0, DESI's
+    /// "no information"; a resolution column with such an entry becomes the identity column; chi2pix beyond
+    /// float.MaxValue is clamped there (still flagged BAD2DFIT) and a NaN chi2pix becomes 0, as the solver
+    /// writes for bins without counted pixels. Only corrupt or degenerate inputs reach these branches.
+    /// </summary>
+    private static void KeepWithinSingle(double[] flux, double[] ivar, double[] chi2, double[] resolution, int nspec, int nwave, int ndiagonals)
+    {
+        for (int spec = 0; spec < nspec; spec++)
+        {
+            for (int bin = 0; bin < nwave; bin++)
+            {
+                int at = spec * nwave + bin;
+                if (!FitsSingle(flux[at]) || !FitsSingle(ivar[at]))
+                {
+                    flux[at] = 0;
+                    ivar[at] = 0;
+                }
+                if (double.IsNaN(chi2[at]))
+                {
+                    chi2[at] = 0;
+                }
+                else if (!FitsSingle(chi2[at]))
+                {
+                    chi2[at] = chi2[at] > 0 ? float.MaxValue : 0;
+                }
+                bool bandFits = true;
+                for (int k = 0; k < ndiagonals; k++)
+                {
+                    bandFits &= FitsSingle(resolution[(spec * ndiagonals + k) * nwave + bin]);
+                }
+                if (!bandFits)
+                {
+                    for (int k = 0; k < ndiagonals; k++)
+                    {
+                        resolution[(spec * ndiagonals + k) * nwave + bin] = k == ndiagonals / 2 ? 1.0 : 0.0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> converts to a finite float32 (NaN and ±Inf do not).</summary>
+    public static bool FitsSingle(double value) => Math.Abs(value) <= float.MaxValue;
+
+    /// <summary>
     /// The model image [electron], shape [npixY, npixX]: each patch's box overwritten in plan order
     /// (the reference's behaviour; it marks it as a known quirk, and matching it keeps outputs comparable).
+    /// A model pixel that does not fit float32 (only from a degenerate fit) is written as 0.
     /// </summary>
     public static float[] ModelImage(PatchPlan plan, PatchResults results, int npixX, int npixY)
     {
@@ -115,7 +165,8 @@ public static class FrameAssembler
             {
                 for (int x = box.XMin; x < box.XMax; x++)
                 {
-                    model[y * npixX + x] = (float)results.Model[offset++];
+                    double value = results.Model[offset++];
+                    model[y * npixX + x] = FitsSingle(value) ? (float)value : 0f;
                 }
             }
         }

@@ -45,7 +45,7 @@ public static class FrameExtraction
 
     /// <summary>
     /// The patch plan and the backend's frame input for an extraction, and how many pixels were unusable
-    /// (non-finite IMAGE or IVAR). Benchmarks and backend comparisons start here too.
+    /// (non-finite or out-of-range IMAGE or IVAR, see PreprocImage.HoldsPhysicalValues). Benchmarks and backend comparisons start here too.
     /// </summary>
     /// <exception cref="ExtractionInputException">image and PSF disagree, no pixel is usable, or the options are invalid.</exception>
     public static (PatchPlan Plan, FrameInput Input, int UnusablePixels) Prepare(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options)
@@ -53,7 +53,7 @@ public static class FrameExtraction
         if (image.NPixX != psf.NPixX || image.NPixY != psf.NPixY)
         {
             throw new ExtractionInputException(
-                $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF describes a {psf.NPixX} x {psf.NPixY} CCD");
+                $"{image.FileName}: image is {image.NPixX} x {image.NPixY} pixels but the PSF {psf.Source} describes a {psf.NPixX} x {psf.NPixY} CCD (NPIX_X, NPIX_Y)");
         }
         PatchPlan plan = PatchPlanner.Plan(psf, options);
         float[] weights = image.ComputeWeights();
@@ -74,21 +74,7 @@ public static class FrameExtraction
             DecorrelateFibers = options.DecorrelateFibers,
             ComputeModel = options.ComputeModel,
         };
-        return (plan, input, CountUnusable(image));
-    }
-
-    /// <summary>Pixels whose IMAGE or IVAR is not finite; they get weight 0 and are reported.</summary>
-    private static int CountUnusable(PreprocImage image)
-    {
-        int count = 0;
-        for (int i = 0; i < image.Image.Length; i++)
-        {
-            if (!float.IsFinite(image.Image[i]) || !float.IsFinite(image.Ivar[i]))
-            {
-                count++;
-            }
-        }
-        return count;
+        return (plan, input, image.CountUnphysicalPixels());
     }
 
     /// <summary>

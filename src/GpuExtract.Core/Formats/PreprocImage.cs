@@ -12,6 +12,20 @@ public sealed class PreprocImage
     /// <summary>The DESI CCD mask bits that make a pixel unusable for extraction (ccdmask 0x2FF).</summary>
     public const int BadPixelBits = 0x2FF;
 
+    /// <summary>
+    /// Largest |IMAGE| [electron] a usable pixel may hold. A CCD pixel saturates near 2e5 electrons; 1e10 is
+    /// far beyond any real charge and keeps the fit's products (w·p ≤ 1e20, w·p² ≤ 1e30) and χ² within float32.
+    /// A larger value is a corrupt pixel (e.g. a flipped exponent bit) and is treated like a NaN.
+    /// </summary>
+    public const float MaxPixelMagnitude = 1e10f;
+
+    /// <summary>
+    /// Largest IVAR [electron⁻²] a usable pixel may hold: σ = 1e-5 electron, five orders below the read noise
+    /// of any CCD (~3 electrons, IVAR ~0.1). A larger value is corrupt and is treated like a NaN: one such pixel
+    /// would otherwise outweigh the whole patch and overflow the frame's float32 IVAR.
+    /// </summary>
+    public const float MaxIvar = 1e10f;
+
     public required int NPixX { get; init; }
     public required int NPixY { get; init; }
 
@@ -37,8 +51,9 @@ public sealed class PreprocImage
     public string FileName { get; init; } = "";
 
     /// <summary>
-    /// Extraction weights: IVAR where (MASK &amp; 0x2FF) == 0 and both IMAGE and IVAR are finite, else 0
-    /// (DESI's convention; non-finite pixels must never reach the fit). Shape [NPixY, NPixX].
+    /// Extraction weights: IVAR where (MASK &amp; 0x2FF) == 0, IVAR &gt; 0 and both IMAGE and IVAR are
+    /// <see cref="HoldsPhysicalValues">physical</see>, else 0 (DESI's convention; non-finite or corrupt pixels
+    /// must never reach the fit). Shape [NPixY, NPixX].
     /// </summary>
     public float[] ComputeWeights()
     {
@@ -46,11 +61,37 @@ public sealed class PreprocImage
         for (int i = 0; i < weights.Length; i++)
         {
             float ivar = Ivar[i];
-            bool usable = (Mask[i] & BadPixelBits) == 0 && float.IsFinite(Image[i]) && float.IsFinite(ivar) && ivar > 0;
+            bool usable = (Mask[i] & BadPixelBits) == 0 && HoldsPhysicalValues(Image[i], ivar) && ivar > 0;
             weights[i] = usable ? ivar : 0f;
         }
         return weights;
     }
+
+    /// <summary>
+    /// Pixels whose IMAGE or IVAR is not <see cref="HoldsPhysicalValues">physical</see> (NaN, ±Inf, |IMAGE| &gt;
+    /// <see cref="MaxPixelMagnitude"/>, IVAR &gt; <see cref="MaxIvar"/>), whatever their mask: they get weight 0
+    /// and are reported.
+    /// </summary>
+    public int CountUnphysicalPixels()
+    {
+        int count = 0;
+        for (int i = 0; i < Image.Length; i++)
+        {
+            if (!HoldsPhysicalValues(Image[i], Ivar[i]))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Whether a pixel's IMAGE [electron] and IVAR [electron⁻²] are values a CCD can produce: both finite,
+    /// |IMAGE| ≤ <see cref="MaxPixelMagnitude"/>, IVAR ≤ <see cref="MaxIvar"/> (IVAR ≤ 0 is allowed: it means
+    /// "no information", not corruption).
+    /// </summary>
+    public static bool HoldsPhysicalValues(float image, float ivar) =>
+        Math.Abs(image) <= MaxPixelMagnitude && ivar <= MaxIvar && !float.IsNaN(ivar);
 
     /// <summary>
     /// Reads a preproc file. IMAGE may be the primary HDU (DESI's layout, EXTNAME IMAGE) or an extension;
