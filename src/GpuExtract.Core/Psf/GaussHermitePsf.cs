@@ -53,10 +53,19 @@ public sealed class GaussHermitePsf
         ArgumentNullException.ThrowIfNull(c);
         c.Validate(source);
         Coefficients = c;
+        Source = source;
         _geometry = new SpotGeometry(c.HalfSizeX, c.HalfSizeY, c.GhDegX, c.GhDegY, c.NPixX, c.NPixY);
         _x = new TraceSet(c.XTrace, c.XTraceWaveMin, c.XTraceWaveMax);
         _y = new TraceSet(c.YTrace, c.YTraceWaveMin, c.YTraceWaveMax);
-        _w = _y.Invert();
+        try
+        {
+            _w = _y.Invert();
+        }
+        catch (ArgumentException e)
+        {
+            // Validate has refused flat, folded and runaway traces; anything left that the fit cannot invert is still the file's fault.
+            throw new PsfFormatException(source, "YTRACE", $"the y trace cannot be inverted to λ(y): {e.Message}", e);
+        }
 
         int nfiber = c.FiberCount;
         _parameterStride = (_geometry.ParameterCount + 3) / 4 * 4;
@@ -110,6 +119,9 @@ public sealed class GaussHermitePsf
     /// Throws <see cref="PsfFormatException"/> naming the file, HDU and value for anything unusable.
     /// </summary>
     public static GaussHermitePsf Load(string path) => new(PsfReader.Read(path), path);
+
+    /// <summary>The PSF file this model was read from, or a description of its in-memory source (for messages).</summary>
+    public string Source { get; }
 
     /// <summary>The coefficients this model was built from.</summary>
     public GaussHermitePsfCoefficients Coefficients { get; }

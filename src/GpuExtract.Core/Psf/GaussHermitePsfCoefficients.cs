@@ -11,6 +11,23 @@ public sealed class GaussHermitePsfCoefficients
     /// <summary>Parameters the spot model needs besides GH-i-j.</summary>
     public static readonly string[] SigmaParameters = ["GHSIGX", "GHSIGY"];
 
+    /// <summary>
+    /// Largest HSIZEX/HSIZEY accepted: stamps of up to 129 × 129 pixels. specex writes 8 and 5 for DESI (spots
+    /// of σ ≈ 1 pixel); 64 leaves room for spots 10× wider while bounding a spot table's memory (a stamp of
+    /// HSIZE 200 is 1.3 MB, which made a 500-fiber frame need tens of GB).
+    /// </summary>
+    public const int MaxHalfSize = 64;
+
+    /// <summary>
+    /// How far outside the CCD a trace may run over its wavelength domain, in CCD sizes: a real trace stays
+    /// within ~3 % of the CCD (the DESI r camera's y runs −114 … 4313 on 4128 rows); beyond 10 CCD sizes the
+    /// coefficients are corrupt, and the inverse fit and pixel ranges would overflow.
+    /// </summary>
+    public const double MaxTraceExcursion = 10;
+
+    /// <summary>Points per trace at which traces are checked: those of the reference's inverse fit.</summary>
+    private const int TraceSamples = 1000;
+
     /// <summary>Tail parameters; optional (absent means no tail).</summary>
     public static readonly string[] TailParameters = ["TAILAMP", "TAILCORE", "TAILXSCA", "TAILYSCA", "TAILINDE"];
 
@@ -107,8 +124,12 @@ public sealed class GaussHermitePsfCoefficients
         RequireFinite(source, "XTRACE", XTrace);
         RequireFinite(source, "YTRACE", YTrace);
         Require(NPixX > 0 && NPixY > 0, source, "PSF", $"NPIX_X = {NPixX}, NPIX_Y = {NPixY} must be positive");
-        Require(HalfSizeX >= 0 && HalfSizeY >= 0 && HalfSizeX <= 1000 && HalfSizeY <= 1000,
-            source, "PSF", $"HSIZEX = {HalfSizeX}, HSIZEY = {HalfSizeY} out of range 0…1000");
+        Require(HalfSizeX >= 0 && HalfSizeY >= 0 && HalfSizeX <= MaxHalfSize && HalfSizeY <= MaxHalfSize,
+            source, "PSF", $"HSIZEX = {HalfSizeX}, HSIZEY = {HalfSizeY} out of range 0…{MaxHalfSize}");
+        Require(2L * HalfSizeX + 1 <= NPixX && 2L * HalfSizeY + 1 <= NPixY,
+            source, "PSF", $"stamps of HSIZEX = {HalfSizeX}, HSIZEY = {HalfSizeY} ({2L * HalfSizeX + 1} × {2L * HalfSizeY + 1} pixels) do not fit the {NPixX} × {NPixY} CCD");
+        RequireTraceOnScale(source, "XTRACE", XTrace, XTraceWaveMin, XTraceWaveMax, NPixX, requireMonotonic: false);
+        RequireTraceOnScale(source, "YTRACE", YTrace, YTraceWaveMin, YTraceWaveMax, NPixY, requireMonotonic: true);
         Require(GhDegX >= 0 && GhDegY >= 0 && GhDegX <= HermiteIntegrals.MaxDegree && GhDegY <= HermiteIntegrals.MaxDegree,
             source, "PSF", $"GHDEGX = {GhDegX}, GHDEGY = {GhDegY} out of range 0…{HermiteIntegrals.MaxDegree}");
         Require(PsfError is null || double.IsFinite(PsfError.Value), source, "PSF", $"PSFERR = {PsfError}");
@@ -128,6 +149,35 @@ public sealed class GaussHermitePsfCoefficients
             ncoef = c.GetLength(1);
             RequireFinite(source, "PSF", c, name);
         }
+        foreach (string name in SigmaParameters)
+        {
+            RequirePositive(source, name, Parameters![name]);
+        }
+    }
+
+    /// <summary>
+    /// A width parameter (GHSIGX, GHSIGY [pixel]) must be positive over the whole PSF domain for every fiber:
+    /// a width ≤ 0 gives spots of NaN, and the fit then returns zeros that look like data.
+    /// </summary>
+    private void RequirePositive(string source, string name, double[,] c)
+    {
+        var set = new TraceSet(c, WaveMin, WaveMax);
+        var x = new double[TraceSamples];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = WaveMin + (WaveMax - WaveMin) * i / (TraceSamples - 1);
+        }
+        double[] basis = set.Basis(x);
+        var values = new double[TraceSamples];
+        for (int f = 0; f < set.TraceCount; f++)
+        {
+            set.EvaluateMany(f, 1, basis, TraceSamples, values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                Require(values[i] > 0 && double.IsFinite(values[i]), source, "PSF",
+                    $"parameter {name} of fiber {FiberMin + f} is {values[i]:G6} pixels at {x[i]:0.###} A; a spot width must be positive");
+            }
+        }
     }
 
     private static void Require(bool condition, string source, string hdu, string problem)
@@ -141,6 +191,45 @@ public sealed class GaussHermitePsfCoefficients
     private static void RequireDomain(string source, string hdu, double min, double max)
     {
         Require(double.IsFinite(min) && double.IsFinite(max) && max > min, source, hdu, $"wavelength domain WAVEMIN = {min}, WAVEMAX = {max} is not an interval");
+    }
+
+    /// <summary>
+    /// Every fiber's trace, sampled where the reference's inverse fit samples it (1000 points over its domain),
+    /// stays within <see cref="MaxTraceExcursion"/> CCD sizes of the CCD and, for the y trace, is strictly
+    /// monotonic in wavelength: the inverse λ(y) must exist. A flat or folded y trace has no inverse.
+    /// </summary>
+    private void RequireTraceOnScale(string source, string hdu, double[,] trace, double domainMin, double domainMax, int npix, bool requireMonotonic)
+    {
+        var set = new TraceSet(trace, domainMin, domainMax);
+        var x = new double[TraceSamples];
+        double step = (domainMax - domainMin) / (TraceSamples - 1);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = i * step + domainMin;
+        }
+        x[^1] = domainMax;
+        double[] basis = set.Basis(x);
+        var values = new double[TraceSamples];
+        double bound = MaxTraceExcursion * Math.Max(npix, 1);
+        for (int f = 0; f < set.TraceCount; f++)
+        {
+            set.EvaluateMany(f, 1, basis, TraceSamples, values);
+            int direction = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                double v = values[i];
+                Require(Math.Abs(v) <= bound, source, hdu,
+                    $"fiber {FiberMin + f}: trace reaches {v:G6} pixels at {x[i]:0.###} A, beyond {MaxTraceExcursion} CCD sizes ({npix} pixels) of the CCD");
+                if (!requireMonotonic || i == 0)
+                {
+                    continue;
+                }
+                int sign = Math.Sign(v - values[i - 1]);
+                Require(sign != 0 && (direction == 0 || sign == direction), source, hdu,
+                    $"fiber {FiberMin + f}: y trace is not strictly monotonic in wavelength near {x[i]:0.###} A ({values[i - 1]:G9} -> {v:G9} pixels); λ(y) has no inverse");
+                direction = sign;
+            }
+        }
     }
 
     private static void RequireFinite(string source, string hdu, double[,] c, string? name = null)

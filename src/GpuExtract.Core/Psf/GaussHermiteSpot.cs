@@ -50,6 +50,17 @@ internal sealed class SpotWorkspace
     /// <summary>Row stride of Px, T and Image: StampCols rounded up to 4 doubles (padding is 0).</summary>
     public int StrideX { get; }
 
+    /// <summary>Zeroes every buffer, so that a render depends on its own inputs only.</summary>
+    public void Clear()
+    {
+        Array.Clear(Px);
+        Array.Clear(Py);
+        Array.Clear(PyT);
+        Array.Clear(T);
+        Array.Clear(Image);
+        Array.Clear(Scratch);
+    }
+
     /// <summary>Pixel-integrated Hermite functions along x; shape [GhDegX+1, StrideX].</summary>
     public double[] Px { get; }
 
@@ -128,6 +139,10 @@ internal static class GaussHermiteSpot
         int nx = xhi - xlo;
         int ny = yhi - ylo;
         int stride = ws.StrideX;
+        // A spot clipped by the stamp's truncation near the CCD's low edges has fewer columns than the last one
+        // rendered in this workspace; its padding must not hold that spot's values, or a spot's normalisation
+        // (hence the frame's bits) would depend on which spots a thread rendered before.
+        ws.Clear();
         int degY1 = g.GhDegY + 1;
         double[] image = ws.Image;
 
