@@ -16,6 +16,7 @@ public static class PatchPlanner
     public static PatchPlan Plan(GaussHermitePsf psf, ExtractionOptions options)
     {
         Validate(psf, options);
+        RequestedSpots.RequireTraces(psf, options);
         double[] wavelengths = options.Wavelengths;
         int nwave = wavelengths.Length;
         double dw = options.WavelengthStep;
@@ -53,10 +54,14 @@ public static class PatchPlanner
                     int wavePadRows = (int)(spotRows * options.WavePadFrac);
                     // The reference converts the padded rows back to wavelengths with its own inverse of
                     // the y-trace along the subbundle's first fiber; int() truncates toward zero.
-                    int nlo = Math.Max((int)((wlo - psf.Wavelength(specLo, ylo - wavePadRows)) / dw) - 1, ndiag);
-                    int nhi = Math.Max((int)((psf.Wavelength(specLo, yhi + wavePadRows) - whi) / dw) - 1, ndiag);
+                    // (Pads are counted in long first: a corrupt trace or a tiny step must be refused, not wrap around.)
+                    long nloWide = Math.Max((long)((wlo - psf.Wavelength(specLo, ylo - wavePadRows)) / dw) - 1, ndiag);
+                    long nhiWide = Math.Max((long)((psf.Wavelength(specLo, yhi + wavePadRows) - whi) / dw) - 1, ndiag);
                     // numpy.arange(wlo − nlo·dw, whi + (nhi + ½)·dw, dw): nlo pad bins, the core, nhi pad bins.
                     int coreCount = last - iwave + 1;
+                    PlanLimits.RequirePatchSize(psf, fitted.Count, nloWide + coreCount + nhiWide, options);
+                    int nlo = (int)nloWide;
+                    int nhi = (int)nhiWide;
                     int count = nlo + coreCount + nhi;
                     patches.Add(new PlannedPatch(specLo, fitted.Count, own.First - fitted.First, own.Count,
                         iwave - nlo, count, nlo, coreCount,
@@ -72,12 +77,14 @@ public static class PatchPlanner
             gridOffset = Math.Max(gridOffset, -p.FirstWave);
             gridEnd = Math.Max(gridEnd, p.FirstWave + p.WaveCount);
         }
+        PlanLimits.RequireSpotTableFits(psf, options.NSpec, gridOffset + gridEnd);
         var grid = new double[gridOffset + gridEnd];
         for (int g = 0; g < grid.Length; g++)
         {
             int k = g - gridOffset;
             grid[g] = k >= 0 && k < nwave ? wavelengths[k] : wavelengths[0] + k * dw;
         }
+        RequestedSpots.RequireWidths(psf, options, grid);
 
         var batch = new PatchBatch(patches.Count);
         for (int i = 0; i < patches.Count; i++)
@@ -123,11 +130,8 @@ public static class PatchPlanner
 
     private static void Validate(GaussHermitePsf psf, ExtractionOptions options)
     {
+        options.Validate();
         double[] w = options.Wavelengths;
-        if (w.Length < 2)
-        {
-            throw new ExtractionInputException($"the wavelength grid needs at least 2 bins, got {w.Length}");
-        }
         double dw = options.WavelengthStep;
         for (int k = 1; k < w.Length; k++)
         {
@@ -137,30 +141,19 @@ public static class PatchPlanner
                 throw new ExtractionInputException($"wavelength grid is not linear at bin {k} ({w[k - 1]} -> {w[k]} A, step {dw} A)");
             }
         }
-        if (options.NSpec < 1 || options.SpecMin < psf.FiberMin || options.SpecMin + options.NSpec > psf.FiberMin + psf.FiberCount)
+        if (options.NSpec < 1 || options.SpecMin < psf.FiberMin || (long)options.SpecMin + options.NSpec > psf.FiberMin + psf.FiberCount)
         {
             throw new ExtractionInputException(
-                $"fibers {options.SpecMin}-{options.SpecMin + options.NSpec - 1} are not all in the PSF (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
+                $"fibers {options.SpecMin}-{(long)options.SpecMin + options.NSpec - 1} are not all in the PSF {psf.Source} (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
         }
         // A grid built as wmin + k·δ may end a rounding error (~1e-9 Å) past a range it was meant to fill.
         const double roundingSlack = 1e-6;
         if (w[0] < psf.WaveMin - roundingSlack || w[^1] > psf.WaveMax + roundingSlack)
         {
             throw new ExtractionInputException(
-                $"wavelengths {w[0]}-{w[^1]} A are not covered by the PSF ({psf.WaveMin}-{psf.WaveMax} A)");
+                $"wavelengths {w[0]}-{w[^1]} A are not covered by the PSF {psf.Source} ({psf.WaveMin}-{psf.WaveMax} A)");
         }
-        if (options.BundleSize < 1 || options.NSubBundles < 1 || options.NSubBundles > options.BundleSize)
-        {
-            throw new ExtractionInputException($"nsubbundles must be in 1..bundlesize ({options.BundleSize}), got {options.NSubBundles}");
-        }
-        if (options.NWaveStep < 1)
-        {
-            throw new ExtractionInputException($"nwavestep must be positive, got {options.NWaveStep}");
-        }
-        if (options.PixPadFrac < 0 || options.WavePadFrac < 0 || options.Regularize < 0)
-        {
-            throw new ExtractionInputException("pixpad-frac, wavepad-frac and regularize must not be negative");
-        }
+        PlanLimits.RequireResolvableGrid(psf, options);
     }
 
     private readonly record struct PlannedPatch(
