@@ -70,6 +70,7 @@ public sealed class PatchSolver
         _stamps.Load(frame, spots, batch, p);
         int n = _stamps.UnknownCount;
         EnsureCapacity(n, _stamps.WaveCount, _stamps.Box.PixelCount);
+        ClearScratch(n, _stamps.WaveCount, _stamps.Box.PixelCount);
         Span<double> icov = _icov.AsSpan(0, n * n);
         Span<double> rhs = _rhs.AsSpan(0, n);
         Span<double> fluxWeight = _fluxWeight.AsSpan(0, n);
@@ -141,6 +142,7 @@ public sealed class PatchSolver
             _band = new double[n * (kd + 1)];
         }
         Span<double> band = _band.AsSpan(0, n * (kd + 1));
+        band.Clear(); // reused: entries Fill leaves alone must not hold an earlier patch's values
         WavelengthMajorBand.Fill(_icov.AsSpan(0, n * n), nf, nw, kd, band);
         // pbtrf ≈ n·kd² (kd²/2 multiply–adds per row), the textbook count like potrf's n³/3.
         flops = (double)n * kd * kd;
@@ -404,6 +406,31 @@ public sealed class PatchSolver
             throw new InvalidOperationException(
                 $"Patch {p}: model pixels from {batch.ModelOffset[p]} ({batch.Box(p).PixelCount}) exceed the {results.Model.Length} of PatchResults");
         }
+    }
+
+    /// <summary>
+    /// Zeroes the scratch a patch of n unknowns uses: buffers are reused across patches and frames, and a
+    /// value left by an earlier patch must never reach this one's result (outputs depend on the inputs only,
+    /// not on the thread count or what the worker solved before). Costs O(n²), against the solve's O(n·kd²).
+    /// </summary>
+    private void ClearScratch(int n, int nw, int pixelCount)
+    {
+        _icov.AsSpan(0, n * n).Clear();
+        _work.AsSpan(0, n * n).Clear();
+        _block.AsSpan(0, n * nw).Clear();
+        _blockIndices.AsSpan(0, n).Clear();
+        _rhs.AsSpan(0, n).Clear();
+        _flux.AsSpan(0, n).Clear();
+        _fluxWeight.AsSpan(0, n).Clear();
+        _eigenvalues.AsSpan(0, n).Clear();
+        _scale.AsSpan(0, n).Clear();
+        _rowSums.AsSpan(0, n).Clear();
+        _convolved.AsSpan(0, n).Clear();
+        _vectorScratch.AsSpan(0, 2 * n).Clear();
+        _model.AsSpan(0, pixelCount).Clear();
+        _chi2.AsSpan(0, pixelCount).Clear();
+        _counted.AsSpan(0, pixelCount).Clear();
+        _usable.AsSpan(0, pixelCount).Clear();
     }
 
     private void EnsureCapacity(int n, int nw, int pixelCount)

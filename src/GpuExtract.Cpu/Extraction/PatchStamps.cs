@@ -129,6 +129,9 @@ internal sealed class PatchStamps
                 int y1 = Math.Min(spots.YMin[spot] + spots.Rows[spot], box.YMax);
                 Span<double> values = _values.AsSpan(j * SlotSize, SlotSize);
                 Span<double> weighted = _weightedValues.AsSpan(j * SlotSize, SlotSize);
+                // Slots are reused from patch to patch: no value of an earlier patch may survive in them.
+                values.Clear();
+                weighted.Clear();
                 if (x1 <= x0 || y1 <= y0)
                 {
                     _x[j] = 0;

@@ -38,15 +38,25 @@ public sealed unsafe class NativeLapack : ILapack
     private readonly NativeLapackLibrary _library;
 
     // dsyevd workspace, sized by a workspace query the first time each n is seen.
+    // Workspaces grow to the largest n seen, but each call passes the sizes queried for its own n (the
+    // *Length fields): LAPACK picks blocked or unblocked reductions by LWORK, so passing a workspace grown by
+    // an earlier, larger matrix would change the rounding, and the result would depend on what the worker
+    // solved before (on history and thread count).
     private int _syevdQueriedN = -1;
     private double[] _syevdWork = [];
     private int[] _syevdIntWork = [];
+    private int _syevdWorkLength;
+    private int _syevdIntWorkLength;
     private int _ssyevdQueriedN = -1;
     private float[] _ssyevdWork = [];
     private int[] _ssyevdIntWork = [];
+    private int _ssyevdWorkLength;
+    private int _ssyevdIntWorkLength;
     private int _syevrQueriedN = -1;
     private double[] _syevrWork = [];
     private int[] _syevrIntWork = [];
+    private int _syevrWorkLength;
+    private int _syevrIntWorkLength;
     private int[] _syevrSupport = [];
     private double[] _syevrVectors = [];
     private readonly BandInverseScratch _bandInverseScratch = new();
@@ -271,10 +281,11 @@ public sealed unsafe class NativeLapack : ILapack
             CheckArgumentInfo("dsyevd (workspace query)", info);
             Grow(ref _syevdWork, (int)optimalWork);
             Grow(ref _syevdIntWork, optimalIntWork);
+            (_syevdWorkLength, _syevdIntWorkLength) = ((int)optimalWork, optimalIntWork);
             _syevdQueriedN = n;
         }
-        int lwork = _syevdWork.Length;
-        int liwork = _syevdIntWork.Length;
+        int lwork = _syevdWorkLength;
+        int liwork = _syevdIntWorkLength;
         fixed (double* pa = a)
         fixed (double* pw = eigenvalues)
         fixed (double* pwork = _syevdWork)
@@ -324,10 +335,11 @@ public sealed unsafe class NativeLapack : ILapack
             CheckArgumentInfo("ssyevd (workspace query)", info);
             Grow(ref _ssyevdWork, (int)optimalWork);
             Grow(ref _ssyevdIntWork, optimalIntWork);
+            (_ssyevdWorkLength, _ssyevdIntWorkLength) = ((int)optimalWork, optimalIntWork);
             _ssyevdQueriedN = n;
         }
-        int lwork = _ssyevdWork.Length;
-        int liwork = _ssyevdIntWork.Length;
+        int lwork = _ssyevdWorkLength;
+        int liwork = _ssyevdIntWorkLength;
         fixed (float* pa = a)
         fixed (float* pw = eigenvalues)
         fixed (float* pwork = _ssyevdWork)
@@ -373,10 +385,11 @@ public sealed unsafe class NativeLapack : ILapack
             CheckArgumentInfo("dsyevr (workspace query)", info);
             Grow(ref _syevrWork, (int)optimalWork);
             Grow(ref _syevrIntWork, optimalIntWork);
+            (_syevrWorkLength, _syevrIntWorkLength) = ((int)optimalWork, optimalIntWork);
             _syevrQueriedN = n;
         }
-        int lwork = _syevrWork.Length;
-        int liwork = _syevrIntWork.Length;
+        int lwork = _syevrWorkLength;
+        int liwork = _syevrIntWorkLength;
         fixed (double* pa = a)
         fixed (double* pw = eigenvalues)
         fixed (double* pz = _syevrVectors)
