@@ -1,6 +1,5 @@
-using GpuExtract.Cpu.EighStudy;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>The Markdown summary: single-matrix table, crossover and throughput against the single-call loop.</summary>
 public sealed class EighSummaryTests

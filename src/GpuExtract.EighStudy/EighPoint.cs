@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>Outcome of one benchmark point.</summary>
 public enum EighPointStatus

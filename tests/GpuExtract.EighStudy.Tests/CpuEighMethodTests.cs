@@ -1,8 +1,7 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cpu.Tests.LinearAlgebra;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>The CPU methods: one matrix per thread gives exactly the single-call results; precision support.</summary>
 public sealed class CpuEighMethodTests

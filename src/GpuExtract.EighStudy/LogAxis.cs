@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// A logarithmic axis from <see cref="Min"/> to <see cref="Max"/> (data units, both &gt; 0) mapped onto

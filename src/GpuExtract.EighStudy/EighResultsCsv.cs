@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// The points as CSV (RFC 4180, one row per point, invariant culture, empty cells for figures not measured),

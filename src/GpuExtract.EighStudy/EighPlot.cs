@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// The study's figure as SVG (<see cref="SvgCanvas"/>): top, log-log median time per matrix against n for the

@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>What <see cref="EighBenchmark"/> measures and how (defaults are the command's).</summary>
 public sealed record EighBenchmarkOptions

@@ -1,7 +1,6 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>The random SPD inputs have the spectrum (and so the condition number) they promise.</summary>
 public sealed class RandomSpdMatrixTests

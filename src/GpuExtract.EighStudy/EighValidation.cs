@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>How close one computed eigen-decomposition is to exact (see <see cref="EighValidation.Check"/>).</summary>
 /// <param name="Residual">max over the checked k of ‖A·v_k − λ_k·v_k‖₂ / ‖A‖_F (NaN when anything is not finite).</param>

@@ -1,9 +1,8 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Testing;
 using Xunit.Abstractions;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>The committed extraction fixture: what it holds, that it is what the engine produces, and its file format.</summary>
 public sealed class ExtractionMatricesTests(ITestOutputHelper output)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// A minimal SVG 1.1 writer: lines, polylines, circles, rectangles and text in user units (pixels, origin top

@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>A method as the result files describe it.</summary>
 public sealed record EighMethodInfo(string Name, string Backend, string Description);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// The study's findings as Markdown tables, printed at the end of a run and pasted into perf/README.md:

@@ -1,17 +1,21 @@
 using System.Diagnostics;
 using GpuExtract.Cpu.LinearAlgebra;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// Eigh of a batch on the CPU: the batch is split over <see cref="Threads"/> workers, each taking the next
 /// matrix from a shared counter and decomposing it with its own single-threaded <see cref="ILapack"/>
 /// (one matrix per thread, as the CPU extraction backend parallelises over patches). With one thread this is
-/// a plain loop of single-matrix calls. float32 needs the native library's ssyevd.
+/// a plain loop of single-matrix calls. float32 needs the native library's ssyevd (<see cref="SinglePrecisionEigen"/>).
 /// </summary>
 public sealed class CpuEighMethod : IEighMethod
 {
     private readonly ILapack[] _workers;
+
+    // Each native worker's ssyevd (null for the managed solver, or when the library lacks ssyevd_).
+    private readonly SinglePrecisionEigen?[] _singleWorkers;
+    private readonly string _singleUnavailable = "";
 
     /// <param name="name">Short name, e.g. "lapack" or "managed-1core".</param>
     /// <param name="threads">Worker threads (≥ 1).</param>
@@ -25,9 +29,14 @@ public sealed class CpuEighMethod : IEighMethod
         Threads = threads;
         MemoryAvailable = memoryAvailable;
         _workers = new ILapack[threads];
+        _singleWorkers = new SinglePrecisionEigen?[threads];
         for (int w = 0; w < threads; w++)
         {
             _workers[w] = lapackFactory();
+            if (_workers[w] is NativeLapack native && !SinglePrecisionEigen.TryCreate(native, out _singleWorkers[w], out string reason))
+            {
+                _singleUnavailable = reason;
+            }
         }
         ILapack first = _workers[0];
         string routine = first is NativeLapack ? "dsyevd/ssyevd" : "Householder tridiagonalisation + implicit QL (f64 only)";
@@ -55,7 +64,10 @@ public sealed class CpuEighMethod : IEighMethod
 
     /// <inheritdoc />
     public string? Unsupported(EighPrecision precision) =>
-        precision == EighPrecision.Single && !IsNative ? "the managed eigen-solver has no float32 path" : null;
+        precision != EighPrecision.Single ? null
+        : !IsNative ? "the managed eigen-solver has no float32 path"
+        : _singleWorkers[0] is null ? $"no float32 eigen-solver: {_singleUnavailable}"
+        : null;
 
     /// <summary>
     /// The batch plus each busy worker's workspace: for dsyevd/ssyevd with vectors LAPACK's documented minimum
@@ -85,18 +97,18 @@ public sealed class CpuEighMethod : IEighMethod
         int next = -1;
         if (workers <= 1)
         {
-            DecomposeShare(_workers[0], batch, ref next);
+            DecomposeShare(_workers[0], _singleWorkers[0], batch, ref next);
         }
         else
         {
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                w => DecomposeShare(_workers[w], batch, ref next));
+                w => DecomposeShare(_workers[w], _singleWorkers[w], batch, ref next));
         }
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>Decomposes matrices taken one at a time from the shared counter until none is left.</summary>
-    private static void DecomposeShare(ILapack lapack, EighBatch batch, ref int next)
+    private static void DecomposeShare(ILapack lapack, SinglePrecisionEigen? single, EighBatch batch, ref int next)
     {
         int n = batch.N;
         for (int b = Interlocked.Increment(ref next); b < batch.Count; b = Interlocked.Increment(ref next))
@@ -107,7 +119,7 @@ public sealed class CpuEighMethod : IEighMethod
             }
             else
             {
-                ((NativeLapack)lapack).SymmetricEigen(batch.Matrix32(b), n, batch.Values32(b));
+                single!.SymmetricEigen(batch.Matrix32(b), n, batch.Values32(b));
             }
         }
     }

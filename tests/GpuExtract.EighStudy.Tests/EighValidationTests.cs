@@ -1,9 +1,8 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cpu.Tests.LinearAlgebra;
 using Xunit.Abstractions;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>
 /// The point validation: closed-form figures on diagonal matrices, acceptance of correct decompositions and
@@ -97,7 +96,8 @@ public sealed class EighValidationTests(ITestOutputHelper output)
         float[] a32 = Array.ConvertAll(a, x => (float)x);
         float[] v32 = (float[])a32.Clone();
         var lambda32 = new float[N];
-        native.SymmetricEigen(v32, N, lambda32);
+        Assert.True(SinglePrecisionEigen.TryCreate(native, out SinglePrecisionEigen? ssyevd, out string reason), reason);
+        ssyevd!.SymmetricEigen(v32, N, lambda32);
         EighCheck check = EighValidation.Check(a32, v32, lambda32, N);
         output.WriteLine($"ssyevd n = {N}: residual {check.Residual:E2}, orthogonality {check.Orthogonality:E2}");
         // float32 carries ~6e-8 relative error per entry: the figures sit between the two tolerances.

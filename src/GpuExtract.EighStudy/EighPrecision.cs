@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>Floating-point precision of an eigh benchmark point (CLI: f64, f32).</summary>
 public enum EighPrecision

@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// A batch of equal-size symmetric matrices for one <see cref="IEighMethod.Decompose"/> call, back to back in

@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// One way of computing the eigenvalues and eigenvectors of a batch of symmetric matrices, as timed by

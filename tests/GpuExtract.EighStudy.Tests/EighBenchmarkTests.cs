@@ -1,9 +1,8 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cpu.Tests.LinearAlgebra;
 using Xunit.Abstractions;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>The study runner on small sizes: points, splitting, budget skips and failure marking.</summary>
 public sealed class EighBenchmarkTests(ITestOutputHelper output)

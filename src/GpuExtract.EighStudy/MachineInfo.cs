@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using GpuExtract.Cpu.LinearAlgebra;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// What the eigh study ran on, written with every result file: CPU model and cores, memory, OS and runtime,

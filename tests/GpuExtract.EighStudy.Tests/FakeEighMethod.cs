@@ -1,7 +1,6 @@
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>
 /// A scripted <see cref="IEighMethod"/> for benchmark tests: decomposes correctly with the managed solver, or

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Testing;
 
-namespace GpuExtract.Cpu.Tests.EighStudy;
+namespace GpuExtract.EighStudy.Tests;
 
 /// <summary>CSV, JSON and SVG outputs parse with independent readers and carry what was measured.</summary>
 public sealed class EighResultsWriterTests

@@ -1,4 +1,4 @@
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>
 /// The matrices of one input family at one order n: a pool of distinct symmetric matrices (float64, row-major)

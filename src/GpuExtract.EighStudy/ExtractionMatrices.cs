@@ -7,7 +7,7 @@ using GpuExtract.Cpu.Extraction;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Fits;
 
-namespace GpuExtract.Cpu.EighStudy;
+namespace GpuExtract.EighStudy;
 
 /// <summary>One symmetric matrix that extraction decomposes, with where it came from.</summary>
 /// <param name="Kind"><see cref="ExtractionMatrices.PatchKind"/> (a patch's iCov) or <see cref="ExtractionMatrices.BlockKind"/> (one fiber's block C_bb of iCov⁻¹).</param>
