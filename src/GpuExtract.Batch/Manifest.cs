@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// The frames of a batch run, read from a manifest file: CSV with a header row, or JSON lines, with

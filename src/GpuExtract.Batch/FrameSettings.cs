@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// The extraction settings a batch may choose per frame; null means "not said here", so layers of

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// Temporary files that a killed writer left beside an output. <see cref="Fits.AtomicFile"/> writes

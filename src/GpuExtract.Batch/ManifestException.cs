@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// A batch manifest cannot be used. The one-line message names the manifest file, the line and the

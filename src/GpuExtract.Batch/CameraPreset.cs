@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// DESI's production extraction settings per camera arm (<c>--camera b|r|z</c> or a manifest's

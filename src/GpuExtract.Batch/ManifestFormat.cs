@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>How a batch manifest is written.</summary>
 public enum ManifestFormat

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// Loads item i+1 on a background task while the caller works on item i, so reading the next frame's

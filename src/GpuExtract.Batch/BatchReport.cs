@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using GpuExtract.Fits;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// One rank's JSON report: where it ran, its share, and per frame the status, stage seconds and any

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// Which process of a batch job this is, as the site's launcher tells it through the environment:

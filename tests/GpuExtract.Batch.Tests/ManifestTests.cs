@@ -1,6 +1,5 @@
-using GpuExtract.Core.Batch;
 
-namespace GpuExtract.Core.Tests.Batch;
+namespace GpuExtract.Batch.Tests;
 
 public class ManifestTests
 {

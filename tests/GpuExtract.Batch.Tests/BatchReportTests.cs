@@ -1,8 +1,7 @@
 using System.Text.Json;
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Extraction;
 
-namespace GpuExtract.Core.Tests.Batch;
+namespace GpuExtract.Batch.Tests;
 
 public class BatchReportTests
 {

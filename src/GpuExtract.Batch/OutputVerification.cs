@@ -1,6 +1,6 @@
 using GpuExtract.Fits;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// Decides whether a batch frame is already done: its output exists, holds every HDU of a frame file,

@@ -1,8 +1,7 @@
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
 
-namespace GpuExtract.Core.Tests.Batch;
+namespace GpuExtract.Batch.Tests;
 
 public class PsfCacheTests
 {

@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Tests.Batch;
+namespace GpuExtract.Batch.Tests;
 
 /// <summary>A fresh temporary directory for one test, deleted afterwards.</summary>
 internal sealed class BatchDirectory : IDisposable

@@ -1,8 +1,7 @@
 using System.Text;
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Formats;
 
-namespace GpuExtract.Core.Tests.Batch;
+namespace GpuExtract.Batch.Tests;
 
 public class OutputVerificationTests
 {

@@ -1,6 +1,6 @@
 using GpuExtract.Core.Psf;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// The PSFs a rank loaded last, by file, so frames that share a PSF (DESI extracts a night's science

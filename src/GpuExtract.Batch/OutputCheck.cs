@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>What an existing output file turned out to be.</summary>
 public enum OutputState

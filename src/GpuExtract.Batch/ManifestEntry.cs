@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// One frame of a batch manifest: where it came from (<see cref="Line"/>), its files (absolute paths)

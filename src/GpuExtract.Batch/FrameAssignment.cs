@@ -1,4 +1,4 @@
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>
 /// Shares a manifest's frames among the ranks of a job, balancing their cost, deterministically: every

@@ -1,6 +1,6 @@
 using GpuExtract.Core.Extraction;
 
-namespace GpuExtract.Core.Batch;
+namespace GpuExtract.Batch;
 
 /// <summary>What became of one frame of a rank's share.</summary>
 public enum FrameStatus
