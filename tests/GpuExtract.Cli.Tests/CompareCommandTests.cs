@@ -7,9 +7,8 @@ using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cuda.Tests.Pipeline;
 
-namespace GpuExtract.Cuda.Tests.Cli;
+namespace GpuExtract.Cli.Tests;
 
-[Collection("emulated device")]
 public sealed class CompareCommandTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"gpuextract-compare-{Guid.NewGuid():N}");
