@@ -1,4 +1,5 @@
 using GpuExtract.Core.Formats;
+using GpuExtract.Core.Validation;
 using GpuExtract.Cpu.LinearAlgebra;
 using Xunit.Abstractions;
 using static GpuExtract.Cpu.Tests.Reference.ReferenceCase;
@@ -20,7 +21,7 @@ public class ReferenceFrameTests(ITestOutputHelper output)
     public void Extraction_ReproducesSpecterFrame(string image, string referenceFrame, int nsubbundles, bool decorrelate)
     {
         Frame ours = Extract(new ExtractionCase(image, nsubbundles, Decorrelate: decorrelate), output);
-        Agreement agreement = Compare(ours, ReferenceFrame(referenceFrame));
+        FrameAgreement agreement = Compare(ours, ReferenceFrame(referenceFrame));
         output.WriteLine($"vs {referenceFrame}: {agreement}");
         AssertWithin(agreement, DesignTargets);
         AssertWithin(agreement, ExactLayout);
@@ -40,7 +41,7 @@ public class ReferenceFrameTests(ITestOutputHelper output)
     {
         Frame native = Extract(new ExtractionCase(SmallImage, 5, Decorrelate: decorrelate, Lapack: LapackChoice.Native), output);
         Frame managed = Extract(new ExtractionCase(SmallImage, 5, Decorrelate: decorrelate, Lapack: LapackChoice.Managed), output);
-        Agreement agreement = Compare(managed, native);
+        FrameAgreement agreement = Compare(managed, native);
         output.WriteLine($"managed vs native: {agreement}");
         AssertWithin(agreement, new Tolerance("native vs managed LAPACK", 1e-10, 1.0, 1e-10, 1e-10, 1e-10, 1e-10));
     }
