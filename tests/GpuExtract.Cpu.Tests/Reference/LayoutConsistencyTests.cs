@@ -6,7 +6,7 @@ using static GpuExtract.Cpu.Tests.Reference.ReferenceCase;
 namespace GpuExtract.Cpu.Tests.Reference;
 
 /// <summary>
-/// Issue #4: bundle0 extracted with other patch layouts (nwavestep 30/50/80, nsubbundles 5/6) gives the
+/// Bundle0 extracted with other patch layouts (nwavestep 30/50/80, nsubbundles 5/6) gives the
 /// same spectra to within what the divide-and-conquer itself changes. A layout moves the patch edges,
 /// and near an edge the fitted flux depends on where the patch was cut (reference README §6), so DESIGN
 /// §4's pull target only holds away from the edges; the limits over all bins come from measured figures.

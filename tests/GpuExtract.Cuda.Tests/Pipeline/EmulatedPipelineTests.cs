@@ -164,7 +164,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
             output.WriteLine($"regularize {regularize}: {cpu.PatchCount} patches, {zeroIvarBins} bins with ivar 0: {agreement}");
             Assert.True(zeroIvarBins > 0, "the mask did not empty any bin");
             // Bins pinned by the regulariser beside the masked rows make iCov ill-conditioned: then two correct CPU
-            // LAPACKs already differ by ~1e-6 in ivar. The GPU must be within the tolerances or within 4× the
+            // LAPACKs already differ by ~1e-6 in ivar. The GPU must be within the GPU-vs-CPU tolerances or within 4× the
             // CPU's own spread, whichever is larger.
             FrameAgreement frame = agreement.Frame, cpuSpread = spread.Frame;
             Assert.True(frame.MaxPull < Math.Max(BackendAgreement.PullTolerance, 4 * cpuSpread.MaxPull), $"pull: {agreement} vs spread {spread}");
