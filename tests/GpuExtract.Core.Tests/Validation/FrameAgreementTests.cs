@@ -123,18 +123,7 @@ public class FrameAgreementTests
     public void Measure_FramesOfDifferentShape_IsAnInputError()
     {
         Frame reference = Reference();
-        Frame other = new()
-        {
-            SpecMin = 11,
-            NSpec = reference.NSpec,
-            Wavelength = reference.Wavelength,
-            Flux = reference.Flux,
-            Ivar = reference.Ivar,
-            Mask = reference.Mask,
-            DiagonalCount = reference.DiagonalCount,
-            Resolution = reference.Resolution,
-            Chi2Pix = reference.Chi2Pix,
-        };
+        Frame other = reference with { SpecMin = 11 };
         var error = Assert.Throws<ExtractionInputException>(() => FrameAgreement.Measure(other, reference));
         Assert.Contains("differ in shape", error.Message);
     }

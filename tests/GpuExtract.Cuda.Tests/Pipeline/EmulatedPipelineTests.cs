@@ -137,16 +137,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
                 mask[y * image.NPixX + x] = 1;
             }
         }
-        var masked = new Core.Formats.PreprocImage
-        {
-            NPixX = image.NPixX,
-            NPixY = image.NPixY,
-            Image = image.Image,
-            Ivar = image.Ivar,
-            Mask = mask,
-            Header = image.Header,
-            FileName = "masked",
-        };
+        var masked = image with { Mask = mask, FileName = "masked" };
         foreach (double regularize in (double[])[0.0, 0.05])
         {
             ExtractionOptions options = small.Options(regularize: regularize, nwavestep: 20);
