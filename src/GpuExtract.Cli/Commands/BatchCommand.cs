@@ -237,12 +237,6 @@ public static class BatchCommand
         };
     }
 
-    /// <summary>
-    /// The backend of this rank. Hook for the CUDA backend: when <see cref="Backends.Create"/> takes a device
-    /// index, a CUDA run passes <c>placement.DeviceFor(deviceCount)</c> (local rank mod visible GPUs) and
-    /// returns it in <paramref name="device"/>. Until then every rank gets what <c>--backend</c> selects, and
-    /// Slurm's <c>--gpus-per-task=1</c> (or CUDA_VISIBLE_DEVICES per rank) gives each rank its own GPU.
-    /// </summary>
     /// <summary>The rank's backend; with GPUs present each rank drives GPU (local rank mod GPU count).</summary>
     private static IExtractionBackend CreateBackend(ParsedArguments args, int threads, RankPlacement placement, out int? device)
     {

@@ -1,10 +1,11 @@
 using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Formats;
+using GpuExtract.Core.Validation;
 
 namespace GpuExtract.Cli.Commands;
 
 /// <summary>
-/// <c>gpuextract compare FRAME REFERENCE</c>: the differences between two frame files (see <see cref="FrameComparison"/>),
+/// <c>gpuextract compare FRAME REFERENCE</c>: the differences between two frame files (see <see cref="FrameAgreement"/>),
 /// checked against limits: by default the GPU-vs-CPU limits of the GPU backend (pull &lt; 1e-4, ivar &lt; 1e-6
 /// relative, resolution &lt; 1e-6), with <c>--reference</c> the limits against DESI's reference code (pull &lt; 0.01 for
 /// 99.9 % of bins and &lt; 0.02 for all, ivar &lt; 1e-3, resolution &lt; 1e-4). Exit 0 within the limits, 1 outside.
@@ -29,7 +30,7 @@ public static class CompareCommand
         double maxResolution = args.GetDouble("--max-resolution") ?? (reference ? 1e-4 : 1e-6);
         Frame frame = FrameFile.Read(args.Positionals[0]);
         Frame referenceFrame = FrameFile.Read(args.Positionals[1]);
-        FrameComparison comparison = FrameComparison.Measure(frame, referenceFrame);
+        FrameAgreement comparison = FrameAgreement.Measure(frame, referenceFrame);
         bool pass = comparison.Within(maxPull, share, maxIvar, maxResolution);
         Console.WriteLine($"{args.Positionals[0]} vs {args.Positionals[1]}: {comparison.Summary()}");
         Console.WriteLine(pass ? "within limits" : $"OUTSIDE limits (pull < {maxPull:g3}{(reference ? ", 99.9 % below 0.01" : "")}, ivar < {maxIvar:g3}, resolution < {maxResolution:g3})");
