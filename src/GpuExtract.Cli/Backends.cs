@@ -1,4 +1,3 @@
-using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;

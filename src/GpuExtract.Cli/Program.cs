@@ -30,13 +30,14 @@ public static class Program
             new ExtractCommand(),
             new SimulateCommand(),
             new DemoCommand(),
-            LegacyCommand.Wrap(BatchCommand.Spec),
-            LegacyCommand.Wrap(EighBenchCommand.Spec),
+            new BatchCommand(),
+            new EighBenchCommand(),
             new DevicesCommand(),
             new CompareCommand(),
             new GpuBenchmarkCommand(),
             Verbose,
         };
+        OptionParsers.LastOccurrenceWins(root);
         return root;
     }
 

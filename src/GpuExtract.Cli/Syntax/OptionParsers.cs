@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
@@ -38,6 +39,30 @@ public static class OptionParsers
     public static Func<ArgumentResult, string?> OneOf(params string[] choices) =>
         result => Parse(result, text => Array.IndexOf(choices, text) >= 0 ? text : null, string.Join(", ", choices[..^1]) + " or " + choices[^1]);
 
+    /// <summary>
+    /// Lets every single-valued option of <paramref name="command"/> and its subcommands be given more than
+    /// once, the last occurrence winning (as with the former parser and with argparse), one value per occurrence.
+    /// </summary>
+    public static void LastOccurrenceWins(Command command)
+    {
+        foreach (Option option in command.Options)
+        {
+            if (option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool))
+            {
+                option.Arity = ArgumentArity.OneOrMore;
+                option.AllowMultipleArgumentsPerToken = false;
+                if (option is Option<string> text && text.CustomParser is null)
+                {
+                    text.CustomParser = result => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+                }
+            }
+        }
+        foreach (Command subcommand in command.Subcommands)
+        {
+            LastOccurrenceWins(subcommand);
+        }
+    }
+
     /// <summary>The option's name (its long form) for messages.</summary>
     public static string OptionName(ArgumentResult result) =>
         result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
@@ -62,7 +87,8 @@ public static class OptionParsers
         {
             return default;
         }
-        string text = result.Tokens[0].Value;
+        // The last occurrence wins, so that a later option overrides an earlier one (e.g. in a response file).
+        string text = result.Tokens[^1].Value;
         T? value = parse(text);
         if (value is null)
         {
