@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GpuExtract.Cli.Commands;
+using GpuExtract.Cli;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Validation;
@@ -61,15 +61,15 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(0, near.MaskDifferences);
 
         string json = Path.Combine(_directory, "close.json");
-        Assert.Equal(0, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([close, reference, "--json", json])));
+        Assert.Equal(0, Program.Run(["compare", close, reference, "--json", json], Console.Out, Console.Error));
         using (JsonDocument document = JsonDocument.Parse(File.ReadAllText(json)))
         {
             Assert.True(document.RootElement.GetProperty("pass").GetBoolean());
             Assert.InRange(document.RootElement.GetProperty("max_pull").GetDouble(), 4.5e-5, 5.5e-5);
         }
-        Assert.Equal(1, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([far, reference])));
+        Assert.Equal(1, Program.Run(["compare", far, reference], Console.Out, Console.Error));
         // The reference-code limits are far looser.
-        Assert.Equal(0, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([far, reference, "--reference"])));
+        Assert.Equal(0, Program.Run(["compare", far, reference, "--reference"], Console.Out, Console.Error));
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class CompareCommandTests : IDisposable
         SmallFrame.Instance.Simulated.Write(preproc);
         Core.Psf.PsfWriter.Write(psf, SmallFrame.Instance.Psf.Coefficients);
         string json = Path.Combine(_directory, "bench.json");
-        int code = GpuBenchmarkCommand.Spec.Run(GpuBenchmarkCommand.Spec.Parse(
-            ["-i", preproc, "-p", psf, "-w", "5760,5840,0.8", "--specmin", "0", "--nspec", "8", "--bundlesize", "8", "--backend", "cpu", "--threads", "2", "--repeat", "2", "--json", json]));
+        int code = Program.Run(
+            ["gpu-benchmark", "-i", preproc, "-p", psf, "-w", "5760,5840,0.8", "--specmin", "0", "--nspec", "8", "--bundlesize", "8", "--backend", "cpu", "--threads", "2", "--repeat", "2", "--json", json], Console.Out, Console.Error);
         Assert.Equal(0, code);
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement root = document.RootElement;
