@@ -2,7 +2,7 @@ using System.Globalization;
 using GpuExtract.Fuzz;
 
 // Seeded mutation fuzzing of the extraction: dotnet run -c Release --project perf/Fuzz -- [--cases 10000] [--seed 1]
-// [--first 0] [--shared ../shared]. Prints the tally; exit 1 when any case broke the promise.
+// [--first 0] [--shared DIR] (default: $GPUEXTRACT_SHARED, else ../shared beside the checkout). Prints the tally; exit 1 when any case broke the promise.
 int cases = 10_000;
 long seed = 1;
 int first = 0;
@@ -28,7 +28,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
             return 2;
     }
 }
-shared ??= FindShared();
+shared ??= Environment.GetEnvironmentVariable("GPUEXTRACT_SHARED") ?? FindShared();
 string scratch = Path.Combine(Path.GetTempPath(), $"gpuextract-fuzz-{Environment.ProcessId}");
 try
 {
