@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Formats;
 
 namespace GpuExtract.Cli;
 
@@ -29,7 +30,7 @@ public sealed record ExtractionReport(
             seconds: read {Times.Read:0.00}, plan {Times.Plan:0.00}, spots {Times.Spots:0.00}, solve {Times.Solve:0.00}, assemble {Times.Assemble:0.00}, write {Times.Write:0.00}, total {Times.Total:0.00}
             throughput: {SpectrumWavelengthsPerSecond:0} spectrum-wavelengths/s
             """);
-        return UnusablePixels > 0 ? summary + $"\nwarning: {UnusablePixels} pixels with non-finite IMAGE or IVAR were given weight 0" : summary;
+        return UnusablePixels > 0 ? summary + $"\nwarning: {UnusablePixels} pixels with non-finite or out-of-range IMAGE or IVAR were given weight 0 (|IMAGE| > {PreprocImage.MaxPixelMagnitude:g3} electron or IVAR > {PreprocImage.MaxIvar:g3})" : summary;
     }
 
     /// <summary>The same as JSON (for --json-report).</summary>

@@ -127,7 +127,7 @@ public sealed class ExtractCommandTests(SimulatedInputs inputs) : IClassFixture<
         string output = Output("f-somenan.fits");
         var (code, stdout, stderr) = CliRunner.Run("extract", "-i", nan, "-p", inputs.Psf, "-o", output, "-w", "6010,6090,0.8", "-n", "5");
         Assert.True(code == 0, stderr);
-        Assert.Contains($"warning: {nanCount} pixels with non-finite IMAGE or IVAR were given weight 0", stdout);
+        Assert.Contains($"warning: {nanCount} pixels with non-finite or out-of-range IMAGE or IVAR were given weight 0", stdout);
         Frame frame = FrameFile.Read(output);
         Assert.All(frame.Flux, v => Assert.True(double.IsFinite(v)));
         Assert.All(frame.Ivar, v => Assert.True(double.IsFinite(v) && v >= 0));
