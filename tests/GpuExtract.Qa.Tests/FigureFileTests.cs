@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Xml.Linq;
 using GpuExtract.Core.Simulation;
+using GpuExtract.Qa.Figures;
 using GpuExtract.Testing;
 using Xunit.Abstractions;
 
@@ -42,6 +43,28 @@ public class FigureFileTests(ITestOutputHelper output)
             Assert.Equal(size, PngSize(stem + ".png"));
             Assert.Equal(size, SvgSize(stem + ".svg"));
         }
+    }
+
+    [Fact]
+    public void LineChart_WritesLogLogPanels_AsPngAndSvgOfTheStatedSize()
+    {
+        using var temp = new TempDirectory();
+        string directory = Environment.GetEnvironmentVariable("GPUEXTRACT_QA_FIGURES") is { Length: > 0 } keep ? keep : temp.Path;
+        double[] n = [16, 32, 64, 128, 256, 512];
+        var panels = new[]
+        {
+            new LinePanel
+            {
+                Title = "time per matrix vs n", XLabel = "matrix order n", YLabel = "time per matrix [s]", LogX = true, LogY = true,
+                Series = [new LineSeries(n, n.Select(x => 1e-9 * x * x * x).ToArray(), 0), new LineSeries(n, n.Select(x => 3e-9 * x * x * x).ToArray(), 1, 1, [false, false, true, false, false, false])],
+                Legend = [new LegendEntry("n³ ns", 0), new LegendEntry("3 n³ ns", 1, 1), new LegendEntry("failed validation", FailedMarker: true)],
+                Width = 1, Height = 0.5,
+            },
+            new LinePanel { Title = "nothing measured", XLabel = "batch size [matrices]", YLabel = "throughput [matrices/s]", LogX = true, LogY = true, Top = 0.5, Height = 0.5 },
+        };
+        string[] written = LineChart.Write("line chart test", panels, "footer: every point passed", Path.Combine(directory, "line-chart-test"), 900, 800);
+        Assert.Equal((900, 800), PngSize(written[0]));
+        Assert.Equal((900, 800), SvgSize(written[1]));
     }
 
     /// <summary>Checks the PNG signature and the IHDR chunk, and returns IHDR's width and height.</summary>

@@ -32,6 +32,12 @@ public sealed class Figure
 
     public string Title { get; }
 
+    /// <summary>A line of small text under the panels (notes, provenance); null = none.</summary>
+    public string? Footer { get; init; }
+
+    /// <summary>Height of the footer strip [pixel] when there is a footer.</summary>
+    public const int FooterHeight = 26;
+
     public int Width { get; }
 
     public int Height { get; }
@@ -84,7 +90,13 @@ public sealed class Figure
         {
             canvas.DrawText(Title, Width / 2f, TitleHeight - 10, SKTextAlign.Center, font, paint);
         }
-        float areaHeight = Height - TitleHeight;
+        float areaHeight = Height - TitleHeight - (Footer is null ? 0 : FooterHeight);
+        if (Footer is not null)
+        {
+            using var font = new SKFont(EmbeddedFont.Typeface, 12);
+            using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            canvas.DrawText(Footer, Width / 2f, Height - 9, SKTextAlign.Center, font, paint);
+        }
         foreach (var (plot, x, y, w, h) in _panels)
         {
             var origin = new Pixel((float)(x * Width), (float)(TitleHeight + y * areaHeight));
