@@ -31,7 +31,7 @@ public sealed record FiberSpectrum(int Fiber, double[] Wavelength, double[] Flux
     }
 
     /// <summary>The spectrum of absolute fiber <paramref name="fiber"/> in <paramref name="frame"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">the frame does not hold that fiber.</exception>
+    /// <exception cref="GpuExtract.Core.Extraction.ExtractionInputException">the frame does not hold that fiber.</exception>
     public static FiberSpectrum Of(Frame frame, int fiber)
     {
         int spec = FrameFibers.IndexOf(frame, fiber);

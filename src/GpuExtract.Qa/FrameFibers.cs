@@ -1,3 +1,4 @@
+using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 
 namespace GpuExtract.Qa;
@@ -6,14 +7,13 @@ namespace GpuExtract.Qa;
 public static class FrameFibers
 {
     /// <summary>Row of absolute fiber <paramref name="fiber"/> in the frame's arrays.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">the frame does not hold that fiber.</exception>
+    /// <exception cref="ExtractionInputException">the frame does not hold that fiber.</exception>
     public static int IndexOf(Frame frame, int fiber)
     {
         int spec = fiber - frame.SpecMin;
         if (spec < 0 || spec >= frame.NSpec)
         {
-            throw new ArgumentOutOfRangeException(nameof(fiber), fiber,
-                $"fiber {fiber} is not in the frame (fibers {frame.SpecMin}-{frame.SpecMin + frame.NSpec - 1})");
+            throw new ExtractionInputException($"fiber {fiber} is not in the frame (fibers {frame.SpecMin}-{frame.SpecMin + frame.NSpec - 1})");
         }
         return spec;
     }

@@ -20,7 +20,7 @@ public static class QuickLook
     /// STEM-spectra, -images, -residuals, -pulls, -resolution (.png and .svg), STEM being the frame file's
     /// name without extensions; returns the paths written.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">a requested fiber is not in the frame.</exception>
+    /// <exception cref="GpuExtract.Core.Extraction.ExtractionInputException">a requested fiber is not in the frame, or the truth does not cover the frame.</exception>
     public static IReadOnlyList<string> Write(QuickLookInput input, string directory)
     {
         var frame = input.Frame;

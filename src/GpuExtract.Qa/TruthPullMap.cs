@@ -1,3 +1,4 @@
+using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Validation;
 
@@ -47,12 +48,19 @@ public sealed class TruthPullMap
     public Histogram Histogram { get; }
 
     /// <summary>The pulls of <paramref name="frame"/> against <paramref name="truth"/>.</summary>
-    /// <exception cref="GpuExtract.Core.Extraction.ExtractionInputException">the truth does not cover the frame's fibers.</exception>
-    /// <exception cref="ArgumentException">the truth's grid does not cover the frame's (with ndiag bins to spare).</exception>
+    /// <exception cref="ExtractionInputException">the truth does not cover the frame's fibers, or its grid the frame's (with ndiag bins to spare).</exception>
     public static TruthPullMap Compute(Frame frame, TruthSpectra truth)
     {
-        // As the demo: leave out ndiag bins at each end, where R's columns run off the grid.
-        double[] pulls = TruthPulls.PerBin(frame, truth.Wavelengths, truth.FluxDensityOf(frame.SpecMin, frame.NSpec), edgeBins: frame.DiagonalCount);
+        double[] pulls;
+        try
+        {
+            // As the demo: leave out ndiag bins at each end, where R's columns run off the grid.
+            pulls = TruthPulls.PerBin(frame, truth.Wavelengths, truth.FluxDensityOf(frame.SpecMin, frame.NSpec), edgeBins: frame.DiagonalCount);
+        }
+        catch (ArgumentException error)
+        {
+            throw new ExtractionInputException($"truth does not fit the frame: {error.Message}");
+        }
         int nwave = frame.NWave;
         var mean = new double[frame.NSpec];
         var std = new double[frame.NSpec];

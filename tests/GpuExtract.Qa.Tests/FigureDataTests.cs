@@ -106,7 +106,7 @@ public class FigureDataTests
         Assert.True(double.IsNaN(spectrum.Sigma[2]));
         Assert.Equal(1.0, spectrum.Sigma[0]);
         Assert.Equal([2, 4], spectrum.MaskedBins);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FiberSpectrum.Of(frame, 3));
+        Assert.Throws<GpuExtract.Core.Extraction.ExtractionInputException>(() => FiberSpectrum.Of(frame, 3));
     }
 
     [Fact]
