@@ -50,7 +50,8 @@ public static class QuickLook
                 ? PixelResiduals.Compute(image, model, region)
                 : PixelResiduals.FromRegionModel(image, ProjectedModel.Compute(frame, input.Psf!, region), region);
             string modelName = input.Model is not null ? input.ModelName : $"{name} projected through {input.ModelName}";
-            string title = $"{Path.GetFileName(image.FileName is { Length: > 0 } f ? f : "image")} − {modelName}: CCD x {region.XMin}-{region.XMax - 1}, y {region.YMin}-{region.YMax - 1}"
+            string imageName = input.ImageName ?? (image.FileName is { Length: > 0 } f ? f : "image");
+            string title = $"{Path.GetFileName(imageName)} − {modelName}: CCD x {region.XMin}-{region.XMax - 1}, y {region.YMin}-{region.YMax - 1}"
                 + (input.Region is null && input.Psf is not null ? $" ({FrameFibers.Describe(fibers)})" : "");
             written.AddRange(ResidualFigure.Write(residuals, title, stem + "-residuals", Width, ResidualsHeight));
         }

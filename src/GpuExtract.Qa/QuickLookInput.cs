@@ -20,6 +20,9 @@ public sealed record QuickLookInput
     /// <summary>The preproc image the frame was extracted from; the residual figure needs it and <see cref="Model"/> or <see cref="Psf"/>.</summary>
     public PreprocImage? Image { get; init; }
 
+    /// <summary>The image's file name for titles; null = <see cref="PreprocImage.FileName"/>.</summary>
+    public string? ImageName { get; init; }
+
     /// <summary>Model image [electron] (<c>extract --model</c>); shape [Image.NPixY, Image.NPixX]; null = the frame projected through <see cref="Psf"/> (<see cref="ProjectedModel"/>).</summary>
     public float[]? Model { get; init; }
 
