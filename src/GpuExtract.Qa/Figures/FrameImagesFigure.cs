@@ -30,6 +30,7 @@ public static class FrameImagesFigure
             plot.Title(image.Name);
             plot.XLabel("wavelength [Å]");
             plot.YLabel("fiber [number]");
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         }
         return figure.Write(basePath);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GpuExtract.Qa.Rendering;
 using ScottPlot;
 
@@ -28,6 +27,7 @@ public static class PullFigure
         image.Title("pull per bin (grey: left out: ivar 0, masked, or within ndiag of the ends)");
         image.XLabel("wavelength [Å]");
         image.YLabel("fiber [number]");
+        image.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
         Plot perFiber = figure.AddPanel(0, 0.5, 0.5, 0.5);
         double[] fiberNumbers = Enumerable.Range(pulls.SpecMin, pulls.Fibers).Select(f => (double)f).ToArray();
@@ -40,10 +40,11 @@ public static class PullFigure
         perFiber.ShowLegend(Alignment.MiddleRight);
         perFiber.Title("each fiber's pulls (expected: mean 0, standard deviation 1)");
         perFiber.XLabel("fiber [number]");
+        perFiber.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         perFiber.YLabel("pull statistic [σ]");
 
         Panels.HistogramAgainstNormal(figure.AddPanel(0.5, 0.5, 0.5, 0.5), pulls.Histogram, "pull [σ]", "bins per histogram bin [count]",
-            string.Create(CultureInfo.InvariantCulture, $"all pulls"));
+            "all pulls");
         return figure.Write(basePath);
     }
 }
