@@ -1,11 +1,12 @@
 using System.CommandLine;
 using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Formats;
+using GpuExtract.Core.Validation;
 
 namespace GpuExtract.Cli.Commands;
 
 /// <summary>
-/// <c>gpuextract compare FRAME REFERENCE</c>: the differences between two frame files (see <see cref="FrameComparison"/>),
+/// <c>gpuextract compare FRAME REFERENCE</c>: the differences between two frame files (see <see cref="GpuExtract.Core.Validation.FrameAgreement"/>),
 /// checked against limits: by default the GPU-vs-CPU limits of the GPU backend (pull &lt; 1e-4, ivar &lt; 1e-6
 /// relative, resolution &lt; 1e-6), with <c>--reference</c> the limits against DESI's reference code (pull &lt; 0.01 for
 /// 99.9 % of bins and &lt; 0.02 for all, ivar &lt; 1e-3, resolution &lt; 1e-4). Exit 0 within the limits, 1 outside.
@@ -42,7 +43,7 @@ public sealed class CompareCommand : DocumentedCommand
         string referencePath = parse.GetRequiredValue(referenceArgument);
         Frame frame = FrameFile.Read(framePath);
         Frame referenceFrame = FrameFile.Read(referencePath);
-        FrameComparison comparison = FrameComparison.Measure(frame, referenceFrame);
+        FrameAgreement comparison = FrameAgreement.Measure(frame, referenceFrame);
         bool pass = comparison.Within(pullLimit, share, ivarLimit, resolutionLimit);
         Console.WriteLine($"{framePath} vs {referencePath}: {comparison.Summary()}");
         Console.WriteLine(pass ? "within limits" : $"OUTSIDE limits (pull < {pullLimit:g3}{(againstReference ? ", 99.9 % below 0.01" : "")}, ivar < {ivarLimit:g3}, resolution < {resolutionLimit:g3})");

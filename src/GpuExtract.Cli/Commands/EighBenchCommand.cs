@@ -8,7 +8,7 @@ using GpuExtract.EighStudy;
 namespace GpuExtract.Cli.Commands;
 
 /// <summary>
-/// <c>gpuextract eigh-bench</c>: the eigh size-scaling study. Times eigenvalues + eigenvectors of
+/// <c>gpuextract eigh-bench</c>: the eigh size-scaling study (perf/README.md). Times eigenvalues + eigenvectors of
 /// random SPD matrices (condition 1e8) over a range of n and of the extraction's own matrices (n ≈ 74 blocks,
 /// n ≈ 520 patches) over batch sizes, precisions and methods; validates every point; writes CSV, JSON and SVG.
 /// </summary>
