@@ -30,6 +30,7 @@ public static class Program
             new ExtractCommand(),
             new SimulateCommand(),
             new DemoCommand(),
+            new QaCommand(),
             new BatchCommand(),
             new EighBenchCommand(),
             new DevicesCommand(),

@@ -6,7 +6,7 @@ namespace GpuExtract.Cli.Tests;
 public class EighBenchCommandTests
 {
     [Fact]
-    public void EighBench_SmallCpuRun_WritesValidatedPointsCsvAndSvg()
+    public void EighBench_SmallCpuRun_WritesValidatedPointsCsvAndPlotAsPngAndSvg()
     {
         using var directory = new Testing.TempDirectory();
         string csv = directory.File("eigh.csv");
@@ -20,7 +20,12 @@ public class EighBenchCommandTests
         string[] points = lines[1..];
         Assert.Equal(2 * 2 * 2, points.Length); // sizes × batches × methods
         Assert.All(points, point => Assert.Equal("ok", point.Split(',')[status]));
+        // --plot eigh.svg writes eigh.svg and eigh.png.
         Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+        Assert.Equal("1100", (string?)XDocument.Load(svg).Root!.Attribute("width"));
+        byte[] png = File.ReadAllBytes(directory.File("eigh.png"));
+        Assert.True(png.AsSpan(1, 3).SequenceEqual("PNG"u8), "eigh.png is not a PNG");
+        Assert.Contains("eigh.png", stdout);
     }
 
     [Fact]

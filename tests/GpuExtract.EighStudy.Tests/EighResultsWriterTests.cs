@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Xml.Linq;
+using GpuExtract.Qa.Figures;
 using GpuExtract.Testing;
 
 namespace GpuExtract.EighStudy.Tests;
@@ -8,8 +8,6 @@ namespace GpuExtract.EighStudy.Tests;
 /// <summary>CSV, JSON and SVG outputs parse with independent readers and carry what was measured.</summary>
 public sealed class EighResultsWriterTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     [Fact]
     public void Csv_HasMachineComments_HeaderAndOneRowPerPoint()
     {
@@ -80,7 +78,7 @@ public sealed class EighResultsWriterTests
     }
 
     [Fact]
-    public void Svg_IsWellFormedXml_WithOneLinePerSeries_AndFailedPointsMarked()
+    public void Plot_HasOneLinePerSeries_AndFailedPointsMarked()
     {
         EighResults results = SampleResults();
         // Add a second random size so the time panel has lines, and extraction points for the throughput panels.
@@ -90,55 +88,48 @@ public sealed class EighResultsWriterTests
         results.Points.Add(Point("icov", "lapack", 518, 1, 0.05, EighPointStatus.Ok));
         results.Points.Add(Point("icov", "lapack", 518, 16, 0.6, EighPointStatus.Failed));
 
-        XDocument svg = XDocument.Parse(EighPlot.Format(results));
-        Assert.Equal(Svg + "svg", svg.Root!.Name);
-        var polylines = svg.Descendants(Svg + "polyline").ToList();
-        // random lapack batch 1 (n = 64, 128), cblock lapack (batch 1, 16), icov lapack (batch 1, 16).
-        Assert.Equal(3, polylines.Count);
-        Assert.All(polylines, p => Assert.Matches(@"^(-?[0-9.]+,-?[0-9.]+ ?)+$", p.Attribute("points")!.Value));
-        var texts = svg.Descendants(Svg + "text").Select(t => t.Value).ToList();
-        Assert.Contains("matrix order n", texts);
-        Assert.Contains(texts, t => t.StartsWith("Throughput vs batch, n = 74", StringComparison.Ordinal));
-        Assert.Contains(texts, t => t.StartsWith("Throughput vs batch, n = 518", StringComparison.Ordinal));
-        // Two measured failed points (random n = 64 batch 16 and icov batch 16) plus the legend sample: 3 red crosses of 2 lines each.
-        int redLines = svg.Descendants(Svg + "line").Count(l => (string?)l.Attribute("stroke") == "#E00000");
-        Assert.Equal(2 * 3, redLines);
+        var panels = EighPlot.Panels(results);
+        Assert.Equal(3, panels.Length);
+        // Time panel: random lapack batch 1 (n = 64, 128) and batch 16 (n = 64, failed).
+        Assert.Equal("matrix order n", panels[0].XLabel);
+        Assert.Equal([[64.0, 128], [64.0]], panels[0].Series.Select(s => s.X));
+        Assert.Equal([[false, false], [true]], panels[0].Series.Select(s => s.Failed!));
+        Assert.Equal([0, 1], panels[0].Series.Select(s => s.Dash));
+        Assert.StartsWith("Throughput vs batch, n = 74", panels[1].Title, StringComparison.Ordinal);
+        Assert.StartsWith("Throughput vs batch, n = 518", panels[2].Title, StringComparison.Ordinal);
+        // Throughput = batch / (seconds per call): 1/0.05 and 16/0.6 matrices/s; the failed batch-16 point is marked.
+        LineSeries icov = Assert.Single(panels[2].Series);
+        Assert.Equal([1.0, 16], icov.X);
+        Assert.Equal(1 / 0.05, icov.Y[0], 1e-9);
+        Assert.Equal(16 / 0.6, icov.Y[1], 1e-9);
+        Assert.Equal([false, true], icov.Failed!);
+        Assert.Contains("FAILED", EighPlot.Footer(results));
     }
 
     [SkippableFact]
-    public void Svg_ParsesWithPythonXml()
+    public void Plot_SvgParsesWithPythonXml_AndPngHasTheStatedSize()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"eigh-{Guid.NewGuid():N}.svg");
-        EighPlot.Write(path, SampleResults());
+        string basePath = Path.Combine(Path.GetTempPath(), $"eigh-{Guid.NewGuid():N}");
+        string[] files = EighPlot.Write(basePath, SampleResults());
         try
         {
+            Assert.Equal([basePath + ".png", basePath + ".svg"], files);
+            byte[] png = File.ReadAllBytes(files[0]);
+            Assert.Equal(EighPlot.Width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+            Assert.Equal(EighPlot.Height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
             string stdout = TestEnvironment.RunPython(
                 "import sys, xml.etree.ElementTree as ET\n" +
                 "root = ET.parse(sys.argv[1]).getroot()\n" +
-                "print(root.tag, root.get('width'), len(root.findall('.//{http://www.w3.org/2000/svg}text')) > 10)\n", path);
-            Assert.Equal("{http://www.w3.org/2000/svg}svg 980 True", stdout.Trim());
+                "print(root.tag, root.get('width'), root.get('height'))\n", files[1]);
+            Assert.Equal($"{{http://www.w3.org/2000/svg}}svg {EighPlot.Width} {EighPlot.Height}", stdout.Trim());
         }
         finally
         {
-            File.Delete(path);
+            foreach (string file in files)
+            {
+                File.Delete(file);
+            }
         }
-    }
-
-    [Theory]
-    [InlineData(1.0, "1")]
-    [InlineData(500.0, "500")]
-    [InlineData(0.001, "10⁻³")]
-    [InlineData(2e-5, "2·10⁻⁵")]
-    [InlineData(1e6, "10⁶")]
-    public void LogAxis_LabelsTicks(double value, string expected) => Assert.Equal(expected, LogAxis.Label(value));
-
-    [Fact]
-    public void LogAxis_MapsDecadesLinearly_AndCoversTheData()
-    {
-        var axis = new LogAxis([32, 2048], 0, 600);
-        Assert.True(axis.Min <= 32 && axis.Max >= 2048, $"axis {axis.Min}..{axis.Max} does not cover 32..2048");
-        Assert.Equal(axis.Map(100) - axis.Map(10), axis.Map(1000) - axis.Map(100), 9);
-        Assert.Equal([20.0, 50, 100, 200, 500, 1000, 2000, 5000], axis.Ticks);
     }
 
     /// <summary>Three points: one ok, one failed (note with comma and quotes), one skipped.</summary>

@@ -7,6 +7,7 @@ using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
 using GpuExtract.Core.Validation;
+using GpuExtract.Qa;
 
 namespace GpuExtract.Cli.Commands;
 
@@ -31,12 +32,13 @@ public sealed class DemoCommand : DocumentedCommand
         CustomParser = OptionParsers.Grid!,
     };
     private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "random seed of the simulation", DefaultValueFactory = _ => (int)Defaults.Seed, CustomParser = OptionParsers.Integer() };
-    private readonly Option<string?> output = new("--output", "-o") { HelpName = "DIR", Description = "keep the simulated preproc, PSF and extracted frame in DIR" };
+    private readonly Option<string?> output = new("--output", "-o") { HelpName = "DIR", Description = "keep the simulated preproc, PSF, extracted frame and its figures in DIR" };
     private readonly BackendOptionSet backendOptions = new();
 
     public DemoCommand() : base("demo", "Simulate a frame with the built-in PSF, extract it and check it against the truth")
     {
-        Details = "Without -o nothing is written; with -o DIR the preproc image, the PSF and the frame are kept there.";
+        Details = "Without -o nothing is written; with -o DIR the preproc image, the PSF, the frame and its quick-look figures\n"
+            + "(frame-demo-spectra, -images, -residuals, -pulls, -resolution; PNG and SVG, as gpuextract qa writes them) are kept there.";
         foreach (Option option in (Option[])[fibers, fullFrame, wavelength, seed, output])
         {
             Add(option);
@@ -114,6 +116,21 @@ public sealed class DemoCommand : DocumentedCommand
         bool ok = Math.Abs(pulls.Mean) <= PullMeanTolerance && Math.Abs(pulls.StandardDeviation - 1) <= PullStdTolerance;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"accuracy: pull (flux - R.truth)*sqrt(ivar) over {pulls.Bins} bins: mean {pulls.Mean:+0.000;-0.000}, std {pulls.StandardDeviation:0.000}, max |pull| {pulls.MaxAbsolute:0.0} -> {(ok ? "OK" : "FAILED")} (expected mean 0 +- {PullMeanTolerance}, std 1 +- {PullStdTolerance})"));
+        if (directory is not null)
+        {
+            var figures = QuickLook.Write(new QuickLookInput
+            {
+                Frame = frame,
+                FrameName = frameName,
+                Image = simulated.Image,
+                ImageName = "preproc-demo.fits",
+                Psf = psf,
+                ModelName = "psf-demo.fits",
+                Truth = new TruthSpectra(simulated.Truth.FiberMin, simulated.Truth.FiberCount, simulated.Truth.Wavelengths, simulated.Truth.FluxDensity()),
+                TruthName = "preproc-demo.fits",
+            }, directory);
+            Console.WriteLine($"figures: {figures.Count} files in {directory} ({string.Join(", ", figures.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).Select(Path.GetFileName))} and the same as .svg)");
+        }
         return ok ? 0 : 1;
     }
 }

@@ -48,7 +48,7 @@ public sealed class EighBenchCommand : DocumentedCommand
     private readonly Option<string?> extractionFile = new("--extraction") { HelpName = "FILE", Description = "extraction matrices (FITS) to time (default: the committed fixture)" };
     private readonly Option<string?> output = new("--output", "-o") { HelpName = "CSV", Description = "write the points as CSV (and JSON next to it)" };
     private readonly Option<string?> json = new("--json") { HelpName = "FILE", Description = "write the JSON here" };
-    private readonly Option<string?> plot = new("--plot") { HelpName = "SVG", Description = "write the plot as SVG" };
+    private readonly Option<string?> plot = new("--plot") { HelpName = "FILE", Description = "write the plot as FILE.png and FILE.svg (a .png or .svg extension is dropped)" };
     private readonly Option<string?> writeExtraction = new("--write-extraction") { HelpName = "FITS", Description = "only simulate a frame and write its extraction matrices (the fixture) to FITS" };
 
     public EighBenchCommand() : base("eigh-bench", "Time symmetric eigen-decomposition (eigh) against n, batch size, precision and method")
@@ -139,8 +139,11 @@ public sealed class EighBenchCommand : DocumentedCommand
             : available / 2;
         string? csvPath = parse.GetValue(output);
         string? jsonPath = parse.GetValue(json) ?? (csvPath is null ? null : Path.ChangeExtension(csvPath, ".json"));
-        string? svgPath = parse.GetValue(plot);
-        foreach (string? path in (string?[])[csvPath, jsonPath, svgPath])
+        // --plot results.svg, results.png or results: the figure goes to results.png and results.svg.
+        string? plotBase = parse.GetValue(plot) is { } plotPath
+            ? (Path.GetExtension(plotPath).ToLowerInvariant() is ".png" or ".svg" ? Path.ChangeExtension(plotPath, null) : plotPath)
+            : null;
+        foreach (string? path in (string?[])[csvPath, jsonPath, plotBase])
         {
             // Before the minutes of measuring, not after: a bad output path fails now.
             if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is string directory)
@@ -212,16 +215,13 @@ public sealed class EighBenchCommand : DocumentedCommand
         {
             EighResultsJson.Write(jsonPath, results);
         }
-        if (svgPath is not null)
-        {
-            EighPlot.Write(svgPath, results);
-        }
+        string[] plotFiles = plotBase is null ? [] : EighPlot.Write(plotBase, results);
         Console.WriteLine();
         Console.Write(EighSummary.Markdown(results));
         int ok = results.Points.Count(p => p.Status == EighPointStatus.Ok);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eigh-bench: {results.Points.Count} points in {results.Seconds:0} s: {ok} ok, {results.FailedCount} FAILED, {results.SkippedCount} skipped" +
-            $"{(csvPath is null ? "" : $"; {csvPath}")}{(jsonPath is null ? "" : $", {jsonPath}")}{(svgPath is null ? "" : $", {svgPath}")}"));
+            $"{(csvPath is null ? "" : $"; {csvPath}")}{(jsonPath is null ? "" : $", {jsonPath}")}{(plotFiles.Length == 0 ? "" : $", {string.Join(", ", plotFiles)}")}"));
         if (results.FailedCount > 0)
         {
             Console.Error.WriteLine($"eigh-bench: {results.FailedCount} point(s) FAILED validation or threw; they are marked 'failed' in the outputs");

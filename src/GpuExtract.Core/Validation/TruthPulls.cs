@@ -19,6 +19,31 @@ public sealed record TruthPulls(int Bins, double Mean, double StandardDeviation,
     /// <param name="edgeBins">Bins left out at each end.</param>
     public static TruthPulls Compute(Frame frame, double[] truthWavelengths, double[] truthFluxDensity, int edgeBins)
     {
+        double[] pulls = PerBin(frame, truthWavelengths, truthFluxDensity, edgeBins);
+        double sum = 0, sumSquares = 0, maxAbsolute = 0;
+        int bins = 0;
+        foreach (double pull in pulls)
+        {
+            if (double.IsNaN(pull))
+            {
+                continue;
+            }
+            sum += pull;
+            sumSquares += pull * pull;
+            maxAbsolute = Math.Max(maxAbsolute, Math.Abs(pull));
+            bins++;
+        }
+        double mean = bins > 0 ? sum / bins : double.NaN;
+        double variance = bins > 1 ? (sumSquares - bins * mean * mean) / (bins - 1) : double.NaN;
+        return new TruthPulls(bins, mean, Math.Sqrt(Math.Max(variance, 0)), maxAbsolute);
+    }
+
+    /// <summary>
+    /// The pull of every bin, (flux − R·truth)·√ivar; NaN for the bins <see cref="Compute"/> leaves out.
+    /// Shape [frame.NSpec, frame.NWave]. Arguments as for <see cref="Compute"/>.
+    /// </summary>
+    public static double[] PerBin(Frame frame, double[] truthWavelengths, double[] truthFluxDensity, int edgeBins)
+    {
         int nwave = frame.NWave;
         int ndiag = frame.DiagonalCount;
         int half = ndiag / 2;
@@ -29,8 +54,8 @@ public sealed record TruthPulls(int Bins, double Mean, double StandardDeviation,
             throw new ArgumentException("the truth grid must contain the frame's grid, with ndiag bins to spare at each end");
         }
         int ntruth = truthWavelengths.Length;
-        double sum = 0, sumSquares = 0, maxAbsolute = 0;
-        int bins = 0;
+        var pulls = new double[frame.NSpec * nwave];
+        Array.Fill(pulls, double.NaN);
         for (int spec = 0; spec < frame.NSpec; spec++)
         {
             for (int row = edgeBins; row < nwave - edgeBins; row++)
@@ -50,16 +75,10 @@ public sealed record TruthPulls(int Bins, double Mean, double StandardDeviation,
                         convolved += frame.Resolution[(spec * ndiag + k) * nwave + j] * truthFluxDensity[spec * ntruth + offset + j];
                     }
                 }
-                double pull = (frame.Flux[at] - convolved) * Math.Sqrt(frame.Ivar[at]);
-                sum += pull;
-                sumSquares += pull * pull;
-                maxAbsolute = Math.Max(maxAbsolute, Math.Abs(pull));
-                bins++;
+                pulls[at] = (frame.Flux[at] - convolved) * Math.Sqrt(frame.Ivar[at]);
             }
         }
-        double mean = bins > 0 ? sum / bins : double.NaN;
-        double variance = bins > 1 ? (sumSquares - bins * mean * mean) / (bins - 1) : double.NaN;
-        return new TruthPulls(bins, mean, Math.Sqrt(Math.Max(variance, 0)), maxAbsolute);
+        return pulls;
     }
 
     private static int OffsetOf(double wavelength, double[] grid)
