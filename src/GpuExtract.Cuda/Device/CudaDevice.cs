@@ -15,6 +15,9 @@ public sealed unsafe class CudaDevice : IComputeDevice
     /// <summary>Dynamic shared memory a kernel may use without opting in [bytes].</summary>
     private const int DefaultSharedLimit = 48 * 1024;
 
+    /// <summary>CU_EVENT_DISABLE_TIMING: an event used only to wait on.</summary>
+    private const uint EventDisableTiming = 2;
+
     private readonly CudaDriver _driver;
     private readonly Cublas _cublas;
     private readonly Cusolver _cusolver;
@@ -23,6 +26,8 @@ public sealed unsafe class CudaDevice : IComputeDevice
     private readonly List<IntPtr> _modules = [];
     private readonly Dictionary<string, IntPtr> _functions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sharedOptIn = new(StringComparer.Ordinal);
+    private readonly IBlockEigensolver? _kernelEigensolver;
+    private readonly List<BlockEigenMethod> _eigenMethodsUsed = [];
     private IntPtr _context;
     private IntPtr _stream;
     private IntPtr _blas;
@@ -33,15 +38,21 @@ public sealed unsafe class CudaDevice : IComputeDevice
     private long _workspaceBytes;
     private void* _hostWorkspace;
     private nuint _hostWorkspaceBytes;
+    private void* _staging;
+    private nuint _stagingBytes;
+    private IntPtr _stagingFree;
+    private bool _stagingInUse;
+    private int _sharedPerBlock;
     private bool _disposed;
 
-    private CudaDevice(CudaDriver driver, Cublas cublas, Cusolver cusolver, int device, GpuInfo info)
+    private CudaDevice(CudaDriver driver, Cublas cublas, Cusolver cusolver, int device, GpuInfo info, IBlockEigensolver? kernelEigensolver)
     {
         _driver = driver;
         _cublas = cublas;
         _cusolver = cusolver;
         _capabilities = cusolver.Capabilities;
         _device = device;
+        _kernelEigensolver = kernelEigensolver;
         Info = info;
     }
 
@@ -52,7 +63,15 @@ public sealed unsafe class CudaDevice : IComputeDevice
     public string Description => $"GPU {Info.Ordinal}: {Info.Name} (sm_{Info.ComputeCapability}, {Info.TotalMemory / (1024.0 * 1024 * 1024):0.0} GiB)";
 
     /// <inheritdoc />
-    public string EigenMethod => _capabilities.EigenMethod;
+    public string EigenMethod => _eigenMethodsUsed.Count > 0
+        ? string.Join(", ", _eigenMethodsUsed.Select(m => BlockEigensolvers.Describe(m, _kernelEigensolver)))
+        : BlockEigensolvers.Describe(BlockEigensolvers.Choose(_capabilities, BlockEigensolvers.SyevjBatchedMaxN + 1, _kernelEigensolver, _sharedPerBlock), _kernelEigensolver);
+
+    /// <summary>
+    /// Device memory cuBLAS and cuSOLVER may take on their own during a batch [bytes]: cuBLAS's default workspace
+    /// is 4 MiB per handle before Hopper and 32 MiB from sm_90 on; cuSOLVER's handle keeps a few MiB more.
+    /// </summary>
+    public long LibraryReserveBytes => (Info.ComputeCapability >= 90 ? 32L : 4L) * 1024 * 1024 + 16L * 1024 * 1024;
 
     /// <summary>Kernel files loaded from the disk cache / compiled now, and the cache's warnings.</summary>
     public (int FromCache, int Compiled, IReadOnlyList<string> Warnings) KernelLoad { get; private set; }
@@ -64,6 +83,13 @@ public sealed unsafe class CudaDevice : IComputeDevice
     /// library is missing (check <see cref="CudaProbe"/> first).
     /// </summary>
     public static CudaDevice Open(int ordinal, KernelCache cache, IKernelCompiler compiler)
+        => Open(ordinal, cache, compiler, BlockEigensolvers.Kernel);
+
+    /// <summary>
+    /// As <see cref="Open(int, KernelCache, IKernelCompiler)"/>, with <paramref name="kernelEigensolver"/> as the
+    /// batched eigensolver used when cuSOLVER has no cusolverDnXsyevBatched (null: none).
+    /// </summary>
+    public static CudaDevice Open(int ordinal, KernelCache cache, IKernelCompiler compiler, IBlockEigensolver? kernelEigensolver)
     {
         CudaDriver driver = CudaLibraries.Driver(out string reason) ?? throw new InvalidOperationException(reason);
         Cublas cublas = CudaLibraries.Cublas(out reason) ?? throw new InvalidOperationException(reason);
@@ -74,7 +100,7 @@ public sealed unsafe class CudaDevice : IComputeDevice
             ?? throw new InvalidOperationException($"there is no GPU {ordinal} (the driver sees {probe.Gpus.Count})");
         int device;
         driver.Check(driver.cuDeviceGet(&device, ordinal), "cuDeviceGet");
-        var gpu = new CudaDevice(driver, cublas, cusolver, device, info);
+        var gpu = new CudaDevice(driver, cublas, cusolver, device, info, kernelEigensolver);
         try
         {
             gpu.Initialize(cache, compiler);
@@ -96,6 +122,12 @@ public sealed unsafe class CudaDevice : IComputeDevice
         IntPtr stream;
         _driver.Check(_driver.cuStreamCreate(&stream, 0), "cuStreamCreate");
         _stream = stream;
+        IntPtr stagingFree;
+        _driver.Check(_driver.cuEventCreate(&stagingFree, EventDisableTiming), "cuEventCreate");
+        _stagingFree = stagingFree;
+        int shared;
+        _driver.Check(_driver.cuDeviceGetAttribute(&shared, CudaDriver.AttributeMaxSharedPerBlockOptIn, _device), "cuDeviceGetAttribute");
+        _sharedPerBlock = shared;
         IntPtr blas;
         _cublas.Check(_cublas.cublasCreate_v2(&blas), "cublasCreate_v2");
         _blas = blas;
@@ -211,6 +243,12 @@ public sealed unsafe class CudaDevice : IComputeDevice
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// NVIDIA documents an async copy from pageable memory as possibly synchronous, not as staged before the call
+    /// returns, so <paramref name="source"/> is first copied into a pinned staging buffer (cuMemAllocHost) and the
+    /// copy is queued from there. The staging buffer is reused only after the event recorded behind the previous
+    /// copy has completed, so the caller may reuse <paramref name="source"/> at once and the copy stays async.
+    /// </remarks>
     public void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged
     {
         if (source.IsEmpty)
@@ -218,11 +256,39 @@ public sealed unsafe class CudaDevice : IComputeDevice
             return;
         }
         MakeCurrent();
-        fixed (T* p = source)
+        nuint bytes = (nuint)source.Length * (nuint)sizeof(T);
+        void* staging = Staging(bytes);
+        source.CopyTo(new Span<T>(staging, source.Length));
+        _driver.Check(_driver.cuMemcpyHtoDAsync_v2(destination.Address, staging, bytes, _stream), "cuMemcpyHtoDAsync_v2");
+        _driver.Check(_driver.cuEventRecord(_stagingFree, _stream), "cuEventRecord (staging)");
+        _stagingInUse = true;
+    }
+
+    /// <summary>The pinned staging buffer, at least <paramref name="bytes"/> long, once the last copy from it has completed.</summary>
+    private void* Staging(nuint bytes)
+    {
+        if (_stagingInUse)
         {
-            // From pageable memory the call returns once the data is staged, so the span may be reused after it.
-            _driver.Check(_driver.cuMemcpyHtoDAsync_v2(destination.Address, p, (nuint)(source.Length * sizeof(T)), _stream), "cuMemcpyHtoDAsync_v2");
+            _driver.Check(_driver.cuEventSynchronize(_stagingFree), "cuEventSynchronize (staging)");
+            _stagingInUse = false;
         }
+        if (bytes > _stagingBytes)
+        {
+            if (_staging != null)
+            {
+                _driver.Check(_driver.cuMemFreeHost(_staging), "cuMemFreeHost");
+                _staging = null;
+                _stagingBytes = 0;
+            }
+            // Grown in powers of two from 1 MiB so that a frame's uploads settle on one buffer.
+            nuint size = Math.Max(bytes, (nuint)1 << 20);
+            size = (nuint)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)size);
+            void* pinned;
+            _driver.Check(_driver.cuMemAllocHost_v2(&pinned, size), $"cuMemAllocHost_v2({size} bytes)");
+            _staging = pinned;
+            _stagingBytes = size;
+        }
+        return _staging;
     }
 
     /// <inheritdoc />
@@ -327,33 +393,97 @@ public sealed unsafe class CudaDevice : IComputeDevice
         {
             return;
         }
-        if (_capabilities.XsyevBatched)
+        BlockEigenMethod method = BlockEigensolvers.Choose(_capabilities, n, _kernelEigensolver, _sharedPerBlock);
+        if (!_eigenMethodsUsed.Contains(method))
         {
-            nuint deviceBytes, hostBytes;
-            _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
-                Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
-                &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
-            DevicePointer work = Workspace((long)deviceBytes);
-            void* host = HostWorkspace(hostBytes);
-            _cusolver.Check(_cusolver.cusolverDnXsyevBatched(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
-                Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
-                work.Address, deviceBytes, host, hostBytes, info.Address, count), "cusolverDnXsyevBatched");
-            return;
+            _eigenMethodsUsed.Add(method);
         }
-        if (_capabilities.SyevjBatched && n <= 32)
+        switch (method)
         {
-            int lwork;
-            _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
-                eigenvalues.Address, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
-            DevicePointer work = Workspace((long)lwork * sizeof(double));
-            _cusolver.Check(_cusolver.cusolverDnDsyevjBatched(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
-                eigenvalues.Address, work.Address, lwork, info.Address, _syevjInfo, count), "cusolverDnDsyevjBatched");
-            return;
+            case BlockEigenMethod.XsyevBatched:
+                XsyevBatched(n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.Kernel:
+                _kernelEigensolver!.Decompose(this, n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.SyevjBatched:
+                SyevjBatched(n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.SyevdLoop:
+                SyevdLoop(n, matrices, eigenvalues, info, count);
+                return;
+            default:
+                throw new InvalidOperationException($"this cuSOLVER has no eigensolver usable for {n} × {n} matrices");
         }
-        if (!_capabilities.Syevd)
+    }
+
+    /// <inheritdoc />
+    public long EigenWorkspaceBytes(int n, int count)
+    {
+        if (count == 0)
         {
-            throw new InvalidOperationException("this cuSOLVER has no eigensolver usable at this size");
+            return 0;
         }
+        BlockEigenMethod method = BlockEigensolvers.Choose(_capabilities, n, _kernelEigensolver, _sharedPerBlock);
+        MakeCurrent();
+        switch (method)
+        {
+            case BlockEigenMethod.XsyevBatched:
+                {
+                    // The size query reads only the sizes and types, not the matrices.
+                    nuint deviceBytes, hostBytes;
+                    _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+                        Cusolver.DataTypeDouble, 0, n, Cusolver.DataTypeDouble, 0, Cusolver.DataTypeDouble,
+                        &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
+                    return Math.Max(0, (long)deviceBytes - _workspaceBytes);
+                }
+            case BlockEigenMethod.Kernel:
+                return _kernelEigensolver!.WorkspaceBytes(n, count);
+            case BlockEigenMethod.SyevjBatched:
+                {
+                    int lwork;
+                    _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, 0, n,
+                        0, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
+                    return Math.Max(0, (long)lwork * sizeof(double) - _workspaceBytes);
+                }
+            case BlockEigenMethod.SyevdLoop:
+                {
+                    int lwork;
+                    _cusolver.Check(_cusolver.cusolverDnDsyevd_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, 0, n, 0, &lwork),
+                        "cusolverDnDsyevd_bufferSize");
+                    return Math.Max(0, (long)lwork * sizeof(double) - _workspaceBytes);
+                }
+            default:
+                return 0;
+        }
+    }
+
+    private void XsyevBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        nuint deviceBytes, hostBytes;
+        _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+            Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
+            &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
+        DevicePointer work = Workspace((long)deviceBytes);
+        void* host = HostWorkspace(hostBytes);
+        _cusolver.Check(_cusolver.cusolverDnXsyevBatched(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+            Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
+            work.Address, deviceBytes, host, hostBytes, info.Address, count), "cusolverDnXsyevBatched");
+    }
+
+    private void SyevjBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        int lwork;
+        _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
+            eigenvalues.Address, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
+        DevicePointer work = Workspace((long)lwork * sizeof(double));
+        _cusolver.Check(_cusolver.cusolverDnDsyevjBatched(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
+            eigenvalues.Address, work.Address, lwork, info.Address, _syevjInfo, count), "cusolverDnDsyevjBatched");
+    }
+
+    /// <summary>One cusolverDnDsyevd per matrix: only when no batched method handles n (see <see cref="BlockEigensolvers"/>).</summary>
+    private void SyevdLoop(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
         int syevdWork;
         _cusolver.Check(_cusolver.cusolverDnDsyevd_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
             eigenvalues.Address, &syevdWork), "cusolverDnDsyevd_bufferSize");
@@ -442,6 +572,15 @@ public sealed unsafe class CudaDevice : IComputeDevice
             if (_stream != IntPtr.Zero)
             {
                 _driver.cuStreamDestroy_v2(_stream);
+            }
+            if (_stagingFree != IntPtr.Zero)
+            {
+                _driver.cuEventDestroy_v2(_stagingFree);
+            }
+            if (_staging != null)
+            {
+                _driver.cuMemFreeHost(_staging);
+                _staging = null;
             }
             _driver.cuDevicePrimaryCtxRelease_v2(_device);
         }

@@ -105,7 +105,7 @@ internal sealed class BatchLayout
 
     /// <summary>
     /// Device memory a batch of <paramref name="count"/> patches padded to nf × nw needs [bytes], given per-patch
-    /// upper bounds of kept fibers, output rows and box pixels (eigensolver workspace not included).
+    /// upper bounds of kept fibers, output rows and box pixels (the eigensolver's workspace is the device's to say).
     /// </summary>
     public static long BytesFor(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation)
     {
