@@ -57,9 +57,9 @@ internal sealed unsafe class Cusolver
     public delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, ulong, int, ulong, int> cusolverDnDsyevd;
 
     /// <summary>Loads cuSOLVER, or returns null with the reason (also when a required entry point is missing).</summary>
-    public static Cusolver? TryLoad(out string reason)
+    public static Cusolver? TryLoad(out string reason, int? driverCudaMajor = null)
     {
-        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cusolver, driver: false, out LoadedLibrary? library, out reason))
+        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cusolver, driver: false, out LoadedLibrary? library, out reason, driverCudaMajor: driverCudaMajor))
         {
             reason = $"no cuSOLVER: {reason}";
             return null;

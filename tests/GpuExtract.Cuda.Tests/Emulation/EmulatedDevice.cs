@@ -23,6 +23,7 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     private readonly ILapack _lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _)();
     private int _launches;
     private DevicePointer _workspace;
+    private DevicePointer _libraryReserve;
     private long _workspaceBytes;
     private int _matricesFactored;
 
@@ -68,8 +69,14 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     /// <summary>Eigensolver methods used, in order of first use.</summary>
     public List<BlockEigenMethod> EigenMethodsUsed { get; } = [];
 
-    /// <summary>Device memory the emulated libraries claim to reserve [bytes].</summary>
+    /// <summary>
+    /// Device memory the emulated libraries take for themselves [bytes]: allocated at the first Cholesky, as cuBLAS
+    /// and cuSOLVER allocate their workspaces on first use, and kept until the device is disposed.
+    /// </summary>
     public long LibraryReserveBytes { get; init; }
+
+    /// <summary>Bytes allocated when evaluate_spots had run (the frame on the device), or null before.</summary>
+    public long? UsedAfterSpots { get; private set; }
 
     public string Description => "emulated GPU (host)";
 
@@ -188,12 +195,20 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
             Marshal.FreeCoTaskMem(name);
         }
         CheckAllGuards(kernel);
+        if (kernel == "evaluate_spots")
+        {
+            UsedAfterSpots = Used;
+        }
     }
 
     public void Synchronize(string label) => CheckAllGuards(label);
 
     public void CholeskyFactorBatched(int n, DevicePointer matrices, DevicePointer info, int count)
     {
+        if (LibraryReserveBytes > 0 && _libraryReserve.IsNull)
+        {
+            _libraryReserve = Allocate(LibraryReserveBytes);
+        }
         RequireInside(matrices, (long)count * sizeof(ulong), "potrfBatched Aarray");
         RequireInside(info, (long)count * sizeof(int), "potrfBatched info");
         for (int b = 0; b < count; b++)
@@ -431,6 +446,11 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
         {
             Free(_workspace);
             _workspace = DevicePointer.Null;
+        }
+        if (!_libraryReserve.IsNull)
+        {
+            Free(_libraryReserve);
+            _libraryReserve = DevicePointer.Null;
         }
         LeakedBytes = Used;
         foreach (var (_, buffer) in _buffers)

@@ -163,7 +163,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
             output.WriteLine($"regularize {regularize}: {cpu.PatchCount} patches, {zeroIvarBins} bins with ivar 0: {agreement}");
             Assert.True(zeroIvarBins > 0, "the mask did not empty any bin");
             // Bins pinned by the regulariser beside the masked rows make iCov ill-conditioned: then two correct CPU
-            // LAPACKs already differ by ~1e-6 in ivar. The GPU must be within the tolerances or within 4× the
+            // LAPACKs already differ by ~1e-6 in ivar. The GPU must be within the GPU-vs-CPU tolerances or within 4× the
             // CPU's own spread, whichever is larger.
             Assert.True(agreement.MaxPull < Math.Max(FrameAgreement.PullTolerance, 4 * spread.MaxPull), $"pull: {agreement} vs spread {spread}");
             Assert.True(agreement.MaxIvarRelative < Math.Max(FrameAgreement.IvarTolerance, 4 * spread.MaxIvarRelative), $"ivar: {agreement} vs spread {spread}");

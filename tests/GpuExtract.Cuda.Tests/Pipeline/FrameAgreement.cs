@@ -4,7 +4,7 @@ using GpuExtract.Core.Formats;
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
-/// How far one frame is from another taken as the reference, with the GPU-vs-CPU tolerances:
+/// How far one frame is from another taken as the reference, with the GPU-vs-CPU tolerances of DESIGN §4:
 /// pull |Δflux|·√ivar_ref &lt; 1e-4, resolution diagonals &lt; 1e-6 absolute, ivar &lt; 1e-6 relative (where
 /// ivar_ref &gt; 0). chi2pix and the pixmask fraction are held to 1e-6 (relative / absolute) too.
 /// </summary>

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
-/// The CUDA backend on a real GPU against the CPU backend (the GPU-vs-CPU tolerances: pull &lt; 1e-4,
+/// The CUDA backend on a real GPU against the CPU backend (the GPU-vs-CPU tolerances of DESIGN §4: pull &lt; 1e-4,
 /// resolution &lt; 1e-6 absolute, ivar &lt; 1e-6 relative) and against DESI's reference extractions in ../shared (the
 /// CPU engine's reference tolerances). They skip, with the probe's reason, where no usable GPU is present.
 /// </summary>
