@@ -37,7 +37,6 @@ public sealed class CudaBackend : IExtractionBackend
             throw new ArgumentOutOfRangeException(nameof(options), $"RanksPerDevice must be at least 1, got {options.RanksPerDevice}");
         }
         _cpu = new CpuPatchFallback(options.FallbackBackend ?? throw new ArgumentException("FallbackBackend is required", nameof(options)));
-        Description = $"cuda: {device.Description}, block eigh by {device.EigenMethod}";
     }
 
     /// <summary>
@@ -58,7 +57,8 @@ public sealed class CudaBackend : IExtractionBackend
     }
 
     /// <inheritdoc />
-    public string Description { get; }
+    /// <remarks>Names the eigensolver: before the first batch the one the device will use, after it the ones it used.</remarks>
+    public string Description => $"cuda: {_device.Description}, block eigh by {_device.EigenMethod}";
 
     /// <summary>Per-stage device times and FLOPs since construction (or <see cref="DeviceStageTimes.Clear"/>).</summary>
     public DeviceStageTimes StageTimes { get; } = new();

@@ -248,7 +248,9 @@ public static class BatchCommand
     {
         int gpus = args.GetString("--backend") == "cpu" ? 0 : Backends.GpuCount;
         device = gpus > 0 ? placement.DeviceFor(gpus) : null;
-        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error, device ?? 0);
+        // Ranks that share this GPU each plan their batches on their share of its memory.
+        int sharing = gpus > 0 ? placement.RanksSharingDevice(gpus, RankPlacement.DiscoverLocalSize(Environment.GetEnvironmentVariable) ?? 1) : 1;
+        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error, device ?? 0, sharing);
     }
 
     private static string Describe(FrameRecord record)

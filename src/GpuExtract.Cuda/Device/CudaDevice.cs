@@ -38,10 +38,8 @@ public sealed unsafe class CudaDevice : IComputeDevice
     private long _workspaceBytes;
     private void* _hostWorkspace;
     private nuint _hostWorkspaceBytes;
-    private void* _staging;
-    private nuint _stagingBytes;
     private IntPtr _stagingFree;
-    private bool _stagingInUse;
+    private PinnedUploads? _uploads;
     private int _sharedPerBlock;
     private bool _disposed;
 
@@ -125,6 +123,7 @@ public sealed unsafe class CudaDevice : IComputeDevice
         IntPtr stagingFree;
         _driver.Check(_driver.cuEventCreate(&stagingFree, EventDisableTiming), "cuEventCreate");
         _stagingFree = stagingFree;
+        _uploads = new PinnedUploads(new UploadQueue(this));
         int shared;
         _driver.Check(_driver.cuDeviceGetAttribute(&shared, CudaDriver.AttributeMaxSharedPerBlockOptIn, _device), "cuDeviceGetAttribute");
         _sharedPerBlock = shared;
@@ -243,52 +242,31 @@ public sealed unsafe class CudaDevice : IComputeDevice
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// NVIDIA documents an async copy from pageable memory as possibly synchronous, not as staged before the call
-    /// returns, so <paramref name="source"/> is first copied into a pinned staging buffer (cuMemAllocHost) and the
-    /// copy is queued from there. The staging buffer is reused only after the event recorded behind the previous
-    /// copy has completed, so the caller may reuse <paramref name="source"/> at once and the copy stays async.
-    /// </remarks>
+    /// <remarks>Through pinned staging memory (<see cref="PinnedUploads"/>): the copy stays asynchronous.</remarks>
     public void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged
     {
-        if (source.IsEmpty)
-        {
-            return;
-        }
         MakeCurrent();
-        nuint bytes = (nuint)source.Length * (nuint)sizeof(T);
-        void* staging = Staging(bytes);
-        source.CopyTo(new Span<T>(staging, source.Length));
-        _driver.Check(_driver.cuMemcpyHtoDAsync_v2(destination.Address, staging, bytes, _stream), "cuMemcpyHtoDAsync_v2");
-        _driver.Check(_driver.cuEventRecord(_stagingFree, _stream), "cuEventRecord (staging)");
-        _stagingInUse = true;
+        _uploads!.Upload(source, destination);
     }
 
-    /// <summary>The pinned staging buffer, at least <paramref name="bytes"/> long, once the last copy from it has completed.</summary>
-    private void* Staging(nuint bytes)
+    /// <summary>The driver calls behind <see cref="PinnedUploads"/>, on this device's stream.</summary>
+    private sealed class UploadQueue(CudaDevice device) : IUploadQueue
     {
-        if (_stagingInUse)
+        public void* AllocatePinned(nuint bytes)
         {
-            _driver.Check(_driver.cuEventSynchronize(_stagingFree), "cuEventSynchronize (staging)");
-            _stagingInUse = false;
-        }
-        if (bytes > _stagingBytes)
-        {
-            if (_staging != null)
-            {
-                _driver.Check(_driver.cuMemFreeHost(_staging), "cuMemFreeHost");
-                _staging = null;
-                _stagingBytes = 0;
-            }
-            // Grown in powers of two from 1 MiB so that a frame's uploads settle on one buffer.
-            nuint size = Math.Max(bytes, (nuint)1 << 20);
-            size = (nuint)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)size);
             void* pinned;
-            _driver.Check(_driver.cuMemAllocHost_v2(&pinned, size), $"cuMemAllocHost_v2({size} bytes)");
-            _staging = pinned;
-            _stagingBytes = size;
+            device._driver.Check(device._driver.cuMemAllocHost_v2(&pinned, bytes), $"cuMemAllocHost_v2({bytes} bytes)");
+            return pinned;
         }
-        return _staging;
+
+        public void FreePinned(void* pointer) => device._driver.Check(device._driver.cuMemFreeHost(pointer), "cuMemFreeHost");
+
+        public void CopyAsync(ulong destination, void* source, nuint bytes) =>
+            device._driver.Check(device._driver.cuMemcpyHtoDAsync_v2(destination, source, bytes, device._stream), "cuMemcpyHtoDAsync_v2");
+
+        public void RecordCopied() => device._driver.Check(device._driver.cuEventRecord(device._stagingFree, device._stream), "cuEventRecord (staging)");
+
+        public void WaitCopied() => device._driver.Check(device._driver.cuEventSynchronize(device._stagingFree), "cuEventSynchronize (staging)");
     }
 
     /// <inheritdoc />
@@ -573,14 +551,17 @@ public sealed unsafe class CudaDevice : IComputeDevice
             {
                 _driver.cuStreamDestroy_v2(_stream);
             }
+            try
+            {
+                _uploads?.Dispose();
+            }
+            catch (CudaException)
+            {
+                // A failed device may refuse to wait or free; the pinned buffer goes with the process.
+            }
             if (_stagingFree != IntPtr.Zero)
             {
                 _driver.cuEventDestroy_v2(_stagingFree);
-            }
-            if (_staging != null)
-            {
-                _driver.cuMemFreeHost(_staging);
-                _staging = null;
             }
             _driver.cuDevicePrimaryCtxRelease_v2(_device);
         }

@@ -130,9 +130,17 @@ internal sealed unsafe class Cusolver
 /// <param name="PotrfBatched">cusolverDnDpotrfBatched (required by the pipeline).</param>
 public sealed record CudaCapabilities(bool XsyevBatched, bool SyevjBatched, bool Syevd, bool PotrfBatched)
 {
-    /// <summary>How the per-fiber blocks are decomposed with these capabilities, in words.</summary>
-    public string EigenMethod => XsyevBatched ? "cusolverDnXsyevBatched"
-        : SyevjBatched && Syevd ? "cusolverDnDsyevjBatched (n <= 32), else cusolverDnDsyevd per matrix"
-        : Syevd ? "cusolverDnDsyevd per matrix"
-        : "none";
+    /// <summary>
+    /// How per-fiber blocks larger than 32 × 32 are decomposed with these capabilities and this build's batched
+    /// kernel (<see cref="Device.BlockEigensolvers"/>), in words.
+    /// </summary>
+    public string EigenMethod
+    {
+        get
+        {
+            Device.IBlockEigensolver? kernel = Device.BlockEigensolvers.Kernel;
+            return Device.BlockEigensolvers.Describe(
+                Device.BlockEigensolvers.Choose(this, Device.BlockEigensolvers.SyevjBatchedMaxN + 1, kernel, int.MaxValue), kernel);
+        }
+    }
 }

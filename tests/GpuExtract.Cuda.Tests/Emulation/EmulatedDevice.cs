@@ -80,7 +80,9 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
 
     public string Description => "emulated GPU (host)";
 
-    public string EigenMethod => string.Join(", ", EigenMethodsUsed.Select(m => BlockEigensolvers.Describe(m, KernelEigensolver)));
+    public string EigenMethod => EigenMethodsUsed.Count > 0
+        ? string.Join(", ", EigenMethodsUsed.Select(m => BlockEigensolvers.Describe(m, KernelEigensolver)))
+        : BlockEigensolvers.Describe(BlockEigensolvers.Choose(Capabilities, BlockEigensolvers.SyevjBatchedMaxN + 1, KernelEigensolver, SharedBytesPerBlock), KernelEigensolver);
 
     public long FreeMemory => MemoryLimit - Used;
 
