@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuExtract.Batch;
 using GpuExtract.Cli.CommandLine;
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.EighStudy;
 
 namespace GpuExtract.Cli.Commands;
 

@@ -286,16 +286,4 @@ internal static class RowOperations
             }
         }
     }
-
-    /// <summary>Transposes a row-major n × n float matrix in place.</summary>
-    public static void TransposeInPlace(Span<float> a, int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = i + 1; j < n; j++)
-            {
-                (a[i * n + j], a[j * n + i]) = (a[j * n + i], a[i * n + j]);
-            }
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using GpuExtract.Core.Batch;
+using GpuExtract.Batch;
 using GpuExtract.Testing;
 
 namespace GpuExtract.Cli.Tests.Batch;

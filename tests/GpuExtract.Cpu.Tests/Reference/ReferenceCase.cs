@@ -69,13 +69,13 @@ internal static class ReferenceCase
     /// </summary>
     public static readonly Tolerance ExactLayout = new("specter's exact layout", 1e-5, 1.0, 1e-6, 1e-7, 1e-6, 1e-9);
 
-    /// <summary>The shared PSF, or skips the test when ../shared is absent.</summary>
+    /// <summary>The shared PSF, or skips the test when the shared data (../shared or GPUEXTRACT_SHARED) is absent.</summary>
     public static GaussHermitePsf Psf
     {
         get
         {
             GaussHermitePsf? psf = SharedPsf.Value;
-            Skip.If(psf is null, "../shared/data/psf-r0-00051060.fits is not available");
+            Skip.If(psf is null, $"data/psf-r0-00051060.fits is not available in the shared data ({TestEnvironment.SharedLocation})");
             return psf;
         }
     }
