@@ -61,6 +61,52 @@ public sealed record RankPlacement(int Rank, int Size, int LocalRank, string Lau
         ? LocalRank % deviceCount
         : throw new ArgumentOutOfRangeException(nameof(deviceCount), deviceCount, "no device to choose from");
 
+    /// <summary>
+    /// How many of the <paramref name="localSize"/> ranks on this node drive the same device as this one, when each
+    /// takes local rank modulo <paramref name="deviceCount"/> (<see cref="DeviceFor"/>): they share its memory.
+    /// </summary>
+    public int RanksSharingDevice(int deviceCount, int localSize)
+    {
+        int device = DeviceFor(deviceCount);
+        int size = Math.Max(localSize, LocalRank + 1);
+        return Math.Max(1, size / deviceCount + (device < size % deviceCount ? 1 : 0));
+    }
+
+    /// <summary>
+    /// Ranks on this node as the launcher tells it (OMPI_COMM_WORLD_LOCAL_SIZE, MPI_LOCALNRANKS, then Slurm's
+    /// SLURM_STEP_TASKS_PER_NODE or SLURM_NTASKS_PER_NODE, whose largest per-node count is taken), or null when no
+    /// launcher says.
+    /// </summary>
+    public static int? DiscoverLocalSize(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        foreach (string name in (string[])["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"])
+        {
+            if (int.TryParse(environment(name)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size >= 1)
+            {
+                return size;
+            }
+        }
+        foreach (string name in (string[])["SLURM_STEP_TASKS_PER_NODE", "SLURM_NTASKS_PER_NODE"])
+        {
+            // Slurm writes e.g. "4(x2),3": counts per node, with repeats.
+            int largest = 0;
+            foreach (string group in (environment(name) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                string count = group.Split('(')[0];
+                if (int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int tasks))
+                {
+                    largest = Math.Max(largest, tasks);
+                }
+            }
+            if (largest >= 1)
+            {
+                return largest;
+            }
+        }
+        return null;
+    }
+
     public override string ToString() => $"rank {Rank} of {Size} (local rank {LocalRank}, launcher: {Launcher})";
 
     private static RankPlacement Read(Func<string, string?> environment, string launcher, string rankName, string[] sizeNames, string[] localNames)

@@ -14,9 +14,10 @@ public static class Backends
     /// so in one line; <c>gpuextract devices</c> tells why); a device failure during a frame then finishes it on the CPU with a warning. <c>cuda</c> without a usable
     /// GPU is an input error (exit 2) carrying the probe's reason, and a device failure is an error.
     /// <paramref name="device"/> is the GPU to drive (0 … <see cref="GpuCount"/>−1), e.g. a batch rank's
-    /// local rank modulo the GPU count.
+    /// local rank modulo the GPU count; <paramref name="ranksPerDevice"/> is how many processes drive that GPU at
+    /// once (each then plans on its share of the device memory).
     /// </summary>
-    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0)
+    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0, int ranksPerDevice = 1)
     {
         var choice = lapack switch
         {
@@ -45,7 +46,7 @@ public static class Backends
                     }
                     try
                     {
-                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device);
+                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device, ranksPerDevice);
                         log.WriteLine($"backend: {gpu.Description} (auto)");
                         return gpu;
                     }
@@ -68,7 +69,7 @@ public static class Backends
                     }
                     try
                     {
-                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device);
+                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device, ranksPerDevice);
                     }
                     catch (InvalidOperationException error)
                     {
@@ -119,15 +120,15 @@ public static class Backends
         return devices;
     }
 
-    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device)
+    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device, int ranksPerDevice)
     {
-        Func<ILapack> factory = LapackProvider.CreateFactory(choice, out _);
+        // The CUDA backend does not know the CPU backend: the patches the device cannot solve go to this one.
         return CudaBackend.Create(device, new CudaBackendOptions
         {
             FallbackToCpu = fallbackToCpu,
-            CpuThreads = threads,
-            LapackFactory = factory,
+            FallbackBackend = () => CreateCpu(threads, choice),
             Log = log,
+            RanksPerDevice = ranksPerDevice,
         });
     }
 

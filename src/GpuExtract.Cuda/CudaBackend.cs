@@ -32,8 +32,11 @@ public sealed class CudaBackend : IExtractionBackend
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchPatches must be 1 … 65535, got {options.MaxBatchPatches}");
         }
-        _cpu = new CpuPatchFallback(Math.Max(1, options.CpuThreads), options.LapackFactory);
-        Description = $"cuda: {device.Description}, block eigh by {device.EigenMethod}";
+        if (options.RanksPerDevice < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"RanksPerDevice must be at least 1, got {options.RanksPerDevice}");
+        }
+        _cpu = new CpuPatchFallback(options.FallbackBackend ?? throw new ArgumentException("FallbackBackend is required", nameof(options)));
     }
 
     /// <summary>
@@ -54,7 +57,8 @@ public sealed class CudaBackend : IExtractionBackend
     }
 
     /// <inheritdoc />
-    public string Description { get; }
+    /// <remarks>Names the eigensolver: before the first batch the one the device will use, after it the ones it used.</remarks>
+    public string Description => $"cuda: {_device.Description}, block eigh by {_device.EigenMethod}";
 
     /// <summary>Per-stage device times and FLOPs since construction (or <see cref="DeviceStageTimes.Clear"/>).</summary>
     public DeviceStageTimes StageTimes { get; } = new();
@@ -73,6 +77,9 @@ public sealed class CudaBackend : IExtractionBackend
 
     /// <summary>The device.</summary>
     public IComputeDevice Device => _device;
+
+    /// <summary>How the device eigen-decomposed the blocks so far (see <see cref="IComputeDevice.EigenMethod"/>).</summary>
+    public string EigenMethod => _device.EigenMethod;
 
     /// <inheritdoc />
     public void BeginFrame(FrameInput frame)
@@ -122,8 +129,8 @@ public sealed class CudaBackend : IExtractionBackend
             return;
         }
 
-        long budget = (long)(_device.FreeMemory * _options.MemoryFraction);
-        var pending = new Queue<int[]>(PatchGroups.Cut(batch, budget, _options.MaxBatchPatches, results.DiagonalCount, frame.DecorrelateFibers));
+        var pending = new Queue<int[]>(PatchGroups.Cut(batch, BatchBudget(), _options.MaxBatchPatches, results.DiagonalCount, frame.DecorrelateFibers,
+            _device.EigenWorkspaceBytes));
         var solver = new BatchSolver(_device, _deviceFrame, StageTimes);
         while (pending.Count > 0)
         {
@@ -168,6 +175,17 @@ public sealed class CudaBackend : IExtractionBackend
             // Reported as done by the device already; solved again here without progress reports.
             SolveOnCpu(frame, batch, cpuPatches, results, null);
         }
+    }
+
+    /// <summary>
+    /// Device memory one batch may take [bytes]: this rank's share of <see cref="CudaBackendOptions.MemoryFraction"/>
+    /// of what is free once the libraries' own workspaces are set aside. The eigensolver's workspace is counted per
+    /// batch by <see cref="PatchGroups.Cut"/>.
+    /// </summary>
+    public long BatchBudget()
+    {
+        long free = Math.Max(0, _device.FreeMemory - _device.LibraryReserveBytes);
+        return (long)(free * _options.MemoryFraction / _options.RanksPerDevice);
     }
 
     private void SolveOnCpu(FrameInput frame, PatchBatch batch, List<int> patches, PatchResults results, Action<int>? patchesDone)

@@ -1,4 +1,4 @@
-using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Core.Extraction;
 
 namespace GpuExtract.Cuda;
 
@@ -11,11 +11,12 @@ public sealed record CudaBackendOptions
     /// </summary>
     public bool FallbackToCpu { get; init; } = true;
 
-    /// <summary>CPU threads for the patches solved on the CPU (failed Cholesky, device failure).</summary>
-    public int CpuThreads { get; init; } = Environment.ProcessorCount;
-
-    /// <summary>LAPACK for those CPU patches (one instance per worker).</summary>
-    public required Func<ILapack> LapackFactory { get; init; }
+    /// <summary>
+    /// Makes the backend that solves the patches the device cannot (failed Cholesky or eigh, and everything after a
+    /// device failure): the CPU backend, built by the composition root (the command line's backend factory). One
+    /// instance is made per use and disposed after it.
+    /// </summary>
+    public required Func<IExtractionBackend> FallbackBackend { get; init; }
 
     /// <summary>Where warnings go (device failure, kernel cache problems); null: nowhere.</summary>
     public TextWriter? Log { get; init; }
@@ -23,6 +24,12 @@ public sealed record CudaBackendOptions
     /// <summary>Most patches per device batch (≤ 65535, the grid's y limit).</summary>
     public int MaxBatchPatches { get; init; } = 2048;
 
-    /// <summary>Share of the free device memory (after the frame's spots) a batch may take.</summary>
+    /// <summary>Share of the free device memory (after the frame's spots) the ranks on this device may take together.</summary>
     public double MemoryFraction { get; init; } = 0.75;
+
+    /// <summary>
+    /// Processes that drive this device at once (batch ranks on a node with fewer GPUs than ranks): each plans its
+    /// batches on its share of <see cref="MemoryFraction"/> of the free memory, not on all of it.
+    /// </summary>
+    public int RanksPerDevice { get; init; } = 1;
 }

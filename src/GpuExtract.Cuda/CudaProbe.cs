@@ -27,7 +27,10 @@ public sealed record CudaLibraryInfo(string Name, bool Found, string Path, strin
 /// </summary>
 public sealed record CudaProbeResult
 {
-    /// <summary>True when the driver, a GPU of compute capability ≥ 6.0, NVRTC, cuBLAS and cuSOLVER are all usable.</summary>
+    /// <summary>
+    /// True when the driver, a GPU of compute capability ≥ 6.0, NVRTC, cuBLAS and cuSOLVER are all found and the
+    /// GPU passed the smoke test (library handles created, a compiled module loaded).
+    /// </summary>
     public required bool Usable { get; init; }
 
     /// <summary>Why the GPU path is unavailable ("" when usable).</summary>
@@ -140,7 +143,8 @@ public sealed record CudaProbeResult
 
 /// <summary>
 /// Finds out whether the GPU path can be used here, without ever throwing: loads the driver, NVRTC, cuBLAS and
-/// cuSOLVER (see <c>CudaLibrarySearch</c> for where), initialises the driver and lists the GPUs. The answer is
+/// cuSOLVER (see <c>CudaLibrarySearch</c> for where; none newer than the driver), initialises the driver, lists the
+/// GPUs, and on the first capable one creates a cuBLAS and a cuSOLVER handle and loads a module NVRTC compiled. The answer is
 /// computed once per process. <c>GPUEXTRACT_DISABLE_CUDA=1</c> makes it report the GPU path unavailable.
 /// </summary>
 public static class CudaProbe
@@ -262,6 +266,10 @@ public static class CudaProbe
         if (libraries.Exists(l => !l.Found))
         {
             problems.Add($"set {CudaLibrarySearch.LibraryDirectoryVariable} to the directory that holds the CUDA libraries if they are installed elsewhere");
+        }
+        else if (problems.Count == 0 && GpuSmokeTest.Run(driver!, cublas!, cusolver!, gpus.First(g => g.ComputeCapability >= MinimumComputeCapability)) is string failed)
+        {
+            problems.Add(failed);
         }
         return new CudaProbeResult
         {

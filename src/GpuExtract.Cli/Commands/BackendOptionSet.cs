@@ -44,7 +44,10 @@ public sealed class BackendOptionSet
     /// <summary>Worker threads: --threads, else every core.</summary>
     public int ThreadCount(ParseResult parse) => parse.GetValue(Threads) ?? Environment.ProcessorCount;
 
-    /// <summary>The backend asked for, telling the choice on <paramref name="log"/> (see <see cref="Backends.Create"/>).</summary>
-    public IExtractionBackend Create(ParseResult parse, TextWriter log, int device = 0) =>
-        Backends.Create(parse.GetValue(Backend)!, ThreadCount(parse), parse.GetValue(Lapack)!, log, device);
+    /// <summary>
+    /// The backend asked for, telling the choice on <paramref name="log"/> (see <see cref="Backends.Create"/>);
+    /// <paramref name="ranksPerDevice"/> processes share GPU <paramref name="device"/>.
+    /// </summary>
+    public IExtractionBackend Create(ParseResult parse, TextWriter log, int device = 0, int ranksPerDevice = 1) =>
+        Backends.Create(parse.GetValue(Backend)!, ThreadCount(parse), parse.GetValue(Lapack)!, log, device, ranksPerDevice);
 }

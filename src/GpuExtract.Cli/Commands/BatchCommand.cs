@@ -248,7 +248,9 @@ public sealed class BatchCommand : DocumentedCommand
     {
         int gpus = parse.GetValue(extraction.Backend.Backend) == "cpu" ? 0 : Backends.GpuCount;
         device = gpus > 0 ? placement.DeviceFor(gpus) : null;
-        return extraction.Backend.Create(parse, Console.Error, device ?? 0);
+        // Ranks that share this GPU each plan their batches on their share of its memory.
+        int sharing = gpus > 0 ? placement.RanksSharingDevice(gpus, RankPlacement.DiscoverLocalSize(Environment.GetEnvironmentVariable) ?? 1) : 1;
+        return extraction.Backend.Create(parse, Console.Error, device ?? 0, sharing);
     }
 
     private static string Describe(FrameRecord record)

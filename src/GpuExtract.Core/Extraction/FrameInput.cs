@@ -6,8 +6,9 @@ namespace GpuExtract.Core.Extraction;
 /// Everything a backend needs once per frame: the pixels and their weights, the PSF, the spots to
 /// evaluate and the per-patch options. Spots are identified by (fiber, grid index) on one frame-wide
 /// wavelength grid <see cref="GridWavelengths"/> that covers every patch's wavelengths, pads included.
+/// A record so that a variant can be made with <c>with</c> (the arrays are shared, not copied).
 /// </summary>
-public sealed class FrameInput
+public sealed record FrameInput
 {
     /// <summary>CCD columns (NAXIS1).</summary>
     public required int NPixX { get; init; }

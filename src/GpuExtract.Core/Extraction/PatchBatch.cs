@@ -64,6 +64,40 @@ public sealed class PatchBatch
     /// <summary>Number of unknowns of patch p.</summary>
     public int UnknownCount(int p) => FiberCount[p] * WaveCount[p];
 
+    /// <summary>
+    /// The patches <paramref name="patches"/> (indices into this batch, in that order) as a batch of their own. Their
+    /// <see cref="OutputOffset"/>, <see cref="ModelOffset"/> and the totals stay this batch's, so that results of
+    /// the subset land in this batch's <see cref="PatchResults"/> where its own would.
+    /// </summary>
+    public PatchBatch Select(IReadOnlyList<int> patches)
+    {
+        ArgumentNullException.ThrowIfNull(patches);
+        var subset = new PatchBatch(patches.Count) { OutputCount = OutputCount, ModelCount = ModelCount };
+        for (int i = 0; i < patches.Count; i++)
+        {
+            int p = patches[i];
+            if ((uint)p >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(patches), p, $"patch index outside the batch of {Count}");
+            }
+            subset.FiberStart[i] = FiberStart[p];
+            subset.FiberCount[i] = FiberCount[p];
+            subset.KeepFiberOffset[i] = KeepFiberOffset[p];
+            subset.KeepFiberCount[i] = KeepFiberCount[p];
+            subset.WaveStart[i] = WaveStart[p];
+            subset.WaveCount[i] = WaveCount[p];
+            subset.CoreOffset[i] = CoreOffset[p];
+            subset.CoreCount[i] = CoreCount[p];
+            subset.XMin[i] = XMin[p];
+            subset.XMax[i] = XMax[p];
+            subset.YMin[i] = YMin[p];
+            subset.YMax[i] = YMax[p];
+            subset.OutputOffset[i] = OutputOffset[p];
+            subset.ModelOffset[i] = ModelOffset[p];
+        }
+        return subset;
+    }
+
     /// <summary>Fills <see cref="OutputOffset"/>, <see cref="ModelOffset"/> and the totals.</summary>
     public void ComputeOffsets()
     {

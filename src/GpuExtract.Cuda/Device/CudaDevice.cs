@@ -15,6 +15,9 @@ public sealed unsafe class CudaDevice : IComputeDevice
     /// <summary>Dynamic shared memory a kernel may use without opting in [bytes].</summary>
     private const int DefaultSharedLimit = 48 * 1024;
 
+    /// <summary>CU_EVENT_DISABLE_TIMING: an event used only to wait on.</summary>
+    private const uint EventDisableTiming = 2;
+
     private readonly CudaDriver _driver;
     private readonly Cublas _cublas;
     private readonly Cusolver _cusolver;
@@ -23,6 +26,8 @@ public sealed unsafe class CudaDevice : IComputeDevice
     private readonly List<IntPtr> _modules = [];
     private readonly Dictionary<string, IntPtr> _functions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sharedOptIn = new(StringComparer.Ordinal);
+    private readonly IBlockEigensolver? _kernelEigensolver;
+    private readonly List<BlockEigenMethod> _eigenMethodsUsed = [];
     private IntPtr _context;
     private IntPtr _stream;
     private IntPtr _blas;
@@ -33,15 +38,19 @@ public sealed unsafe class CudaDevice : IComputeDevice
     private long _workspaceBytes;
     private void* _hostWorkspace;
     private nuint _hostWorkspaceBytes;
+    private IntPtr _stagingFree;
+    private PinnedUploads? _uploads;
+    private int _sharedPerBlock;
     private bool _disposed;
 
-    private CudaDevice(CudaDriver driver, Cublas cublas, Cusolver cusolver, int device, GpuInfo info)
+    private CudaDevice(CudaDriver driver, Cublas cublas, Cusolver cusolver, int device, GpuInfo info, IBlockEigensolver? kernelEigensolver)
     {
         _driver = driver;
         _cublas = cublas;
         _cusolver = cusolver;
         _capabilities = cusolver.Capabilities;
         _device = device;
+        _kernelEigensolver = kernelEigensolver;
         Info = info;
     }
 
@@ -52,7 +61,15 @@ public sealed unsafe class CudaDevice : IComputeDevice
     public string Description => $"GPU {Info.Ordinal}: {Info.Name} (sm_{Info.ComputeCapability}, {Info.TotalMemory / (1024.0 * 1024 * 1024):0.0} GiB)";
 
     /// <inheritdoc />
-    public string EigenMethod => _capabilities.EigenMethod;
+    public string EigenMethod => _eigenMethodsUsed.Count > 0
+        ? string.Join(", ", _eigenMethodsUsed.Select(m => BlockEigensolvers.Describe(m, _kernelEigensolver)))
+        : BlockEigensolvers.Describe(BlockEigensolvers.Choose(_capabilities, BlockEigensolvers.SyevjBatchedMaxN + 1, _kernelEigensolver, _sharedPerBlock), _kernelEigensolver);
+
+    /// <summary>
+    /// Device memory cuBLAS and cuSOLVER may take on their own during a batch [bytes]: cuBLAS's default workspace
+    /// is 4 MiB per handle before Hopper and 32 MiB from sm_90 on; cuSOLVER's handle keeps a few MiB more.
+    /// </summary>
+    public long LibraryReserveBytes => (Info.ComputeCapability >= 90 ? 32L : 4L) * 1024 * 1024 + 16L * 1024 * 1024;
 
     /// <summary>Kernel files loaded from the disk cache / compiled now, and the cache's warnings.</summary>
     public (int FromCache, int Compiled, IReadOnlyList<string> Warnings) KernelLoad { get; private set; }
@@ -64,6 +81,13 @@ public sealed unsafe class CudaDevice : IComputeDevice
     /// library is missing (check <see cref="CudaProbe"/> first).
     /// </summary>
     public static CudaDevice Open(int ordinal, KernelCache cache, IKernelCompiler compiler)
+        => Open(ordinal, cache, compiler, BlockEigensolvers.Kernel);
+
+    /// <summary>
+    /// As <see cref="Open(int, KernelCache, IKernelCompiler)"/>, with <paramref name="kernelEigensolver"/> as the
+    /// batched eigensolver used when cuSOLVER has no cusolverDnXsyevBatched (null: none).
+    /// </summary>
+    public static CudaDevice Open(int ordinal, KernelCache cache, IKernelCompiler compiler, IBlockEigensolver? kernelEigensolver)
     {
         CudaDriver driver = CudaLibraries.Driver(out string reason) ?? throw new InvalidOperationException(reason);
         Cublas cublas = CudaLibraries.Cublas(out reason) ?? throw new InvalidOperationException(reason);
@@ -74,7 +98,7 @@ public sealed unsafe class CudaDevice : IComputeDevice
             ?? throw new InvalidOperationException($"there is no GPU {ordinal} (the driver sees {probe.Gpus.Count})");
         int device;
         driver.Check(driver.cuDeviceGet(&device, ordinal), "cuDeviceGet");
-        var gpu = new CudaDevice(driver, cublas, cusolver, device, info);
+        var gpu = new CudaDevice(driver, cublas, cusolver, device, info, kernelEigensolver);
         try
         {
             gpu.Initialize(cache, compiler);
@@ -96,6 +120,13 @@ public sealed unsafe class CudaDevice : IComputeDevice
         IntPtr stream;
         _driver.Check(_driver.cuStreamCreate(&stream, 0), "cuStreamCreate");
         _stream = stream;
+        IntPtr stagingFree;
+        _driver.Check(_driver.cuEventCreate(&stagingFree, EventDisableTiming), "cuEventCreate");
+        _stagingFree = stagingFree;
+        _uploads = new PinnedUploads(new UploadQueue(this));
+        int shared;
+        _driver.Check(_driver.cuDeviceGetAttribute(&shared, CudaDriver.AttributeMaxSharedPerBlockOptIn, _device), "cuDeviceGetAttribute");
+        _sharedPerBlock = shared;
         IntPtr blas;
         _cublas.Check(_cublas.cublasCreate_v2(&blas), "cublasCreate_v2");
         _blas = blas;
@@ -211,18 +242,31 @@ public sealed unsafe class CudaDevice : IComputeDevice
     }
 
     /// <inheritdoc />
+    /// <remarks>Through pinned staging memory (<see cref="PinnedUploads"/>): the copy stays asynchronous.</remarks>
     public void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged
     {
-        if (source.IsEmpty)
-        {
-            return;
-        }
         MakeCurrent();
-        fixed (T* p = source)
+        _uploads!.Upload(source, destination);
+    }
+
+    /// <summary>The driver calls behind <see cref="PinnedUploads"/>, on this device's stream.</summary>
+    private sealed class UploadQueue(CudaDevice device) : IUploadQueue
+    {
+        public void* AllocatePinned(nuint bytes)
         {
-            // From pageable memory the call returns once the data is staged, so the span may be reused after it.
-            _driver.Check(_driver.cuMemcpyHtoDAsync_v2(destination.Address, p, (nuint)(source.Length * sizeof(T)), _stream), "cuMemcpyHtoDAsync_v2");
+            void* pinned;
+            device._driver.Check(device._driver.cuMemAllocHost_v2(&pinned, bytes), $"cuMemAllocHost_v2({bytes} bytes)");
+            return pinned;
         }
+
+        public void FreePinned(void* pointer) => device._driver.Check(device._driver.cuMemFreeHost(pointer), "cuMemFreeHost");
+
+        public void CopyAsync(ulong destination, void* source, nuint bytes) =>
+            device._driver.Check(device._driver.cuMemcpyHtoDAsync_v2(destination, source, bytes, device._stream), "cuMemcpyHtoDAsync_v2");
+
+        public void RecordCopied() => device._driver.Check(device._driver.cuEventRecord(device._stagingFree, device._stream), "cuEventRecord (staging)");
+
+        public void WaitCopied() => device._driver.Check(device._driver.cuEventSynchronize(device._stagingFree), "cuEventSynchronize (staging)");
     }
 
     /// <inheritdoc />
@@ -327,33 +371,97 @@ public sealed unsafe class CudaDevice : IComputeDevice
         {
             return;
         }
-        if (_capabilities.XsyevBatched)
+        BlockEigenMethod method = BlockEigensolvers.Choose(_capabilities, n, _kernelEigensolver, _sharedPerBlock);
+        if (!_eigenMethodsUsed.Contains(method))
         {
-            nuint deviceBytes, hostBytes;
-            _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
-                Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
-                &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
-            DevicePointer work = Workspace((long)deviceBytes);
-            void* host = HostWorkspace(hostBytes);
-            _cusolver.Check(_cusolver.cusolverDnXsyevBatched(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
-                Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
-                work.Address, deviceBytes, host, hostBytes, info.Address, count), "cusolverDnXsyevBatched");
-            return;
+            _eigenMethodsUsed.Add(method);
         }
-        if (_capabilities.SyevjBatched && n <= 32)
+        switch (method)
         {
-            int lwork;
-            _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
-                eigenvalues.Address, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
-            DevicePointer work = Workspace((long)lwork * sizeof(double));
-            _cusolver.Check(_cusolver.cusolverDnDsyevjBatched(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
-                eigenvalues.Address, work.Address, lwork, info.Address, _syevjInfo, count), "cusolverDnDsyevjBatched");
-            return;
+            case BlockEigenMethod.XsyevBatched:
+                XsyevBatched(n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.Kernel:
+                _kernelEigensolver!.Decompose(this, n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.SyevjBatched:
+                SyevjBatched(n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.SyevdLoop:
+                SyevdLoop(n, matrices, eigenvalues, info, count);
+                return;
+            default:
+                throw new InvalidOperationException($"this cuSOLVER has no eigensolver usable for {n} × {n} matrices");
         }
-        if (!_capabilities.Syevd)
+    }
+
+    /// <inheritdoc />
+    public long EigenWorkspaceBytes(int n, int count)
+    {
+        if (count == 0)
         {
-            throw new InvalidOperationException("this cuSOLVER has no eigensolver usable at this size");
+            return 0;
         }
+        BlockEigenMethod method = BlockEigensolvers.Choose(_capabilities, n, _kernelEigensolver, _sharedPerBlock);
+        MakeCurrent();
+        switch (method)
+        {
+            case BlockEigenMethod.XsyevBatched:
+                {
+                    // The size query reads only the sizes and types, not the matrices.
+                    nuint deviceBytes, hostBytes;
+                    _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+                        Cusolver.DataTypeDouble, 0, n, Cusolver.DataTypeDouble, 0, Cusolver.DataTypeDouble,
+                        &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
+                    return Math.Max(0, (long)deviceBytes - _workspaceBytes);
+                }
+            case BlockEigenMethod.Kernel:
+                return _kernelEigensolver!.WorkspaceBytes(n, count);
+            case BlockEigenMethod.SyevjBatched:
+                {
+                    int lwork;
+                    _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, 0, n,
+                        0, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
+                    return Math.Max(0, (long)lwork * sizeof(double) - _workspaceBytes);
+                }
+            case BlockEigenMethod.SyevdLoop:
+                {
+                    int lwork;
+                    _cusolver.Check(_cusolver.cusolverDnDsyevd_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, 0, n, 0, &lwork),
+                        "cusolverDnDsyevd_bufferSize");
+                    return Math.Max(0, (long)lwork * sizeof(double) - _workspaceBytes);
+                }
+            default:
+                return 0;
+        }
+    }
+
+    private void XsyevBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        nuint deviceBytes, hostBytes;
+        _cusolver.Check(_cusolver.cusolverDnXsyevBatched_bufferSize(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+            Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
+            &deviceBytes, &hostBytes, count), "cusolverDnXsyevBatched_bufferSize");
+        DevicePointer work = Workspace((long)deviceBytes);
+        void* host = HostWorkspace(hostBytes);
+        _cusolver.Check(_cusolver.cusolverDnXsyevBatched(_solver, _solverParams, Cusolver.EigenModeVector, Cublas.FillLower, n,
+            Cusolver.DataTypeDouble, matrices.Address, n, Cusolver.DataTypeDouble, eigenvalues.Address, Cusolver.DataTypeDouble,
+            work.Address, deviceBytes, host, hostBytes, info.Address, count), "cusolverDnXsyevBatched");
+    }
+
+    private void SyevjBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        int lwork;
+        _cusolver.Check(_cusolver.cusolverDnDsyevjBatched_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
+            eigenvalues.Address, &lwork, _syevjInfo, count), "cusolverDnDsyevjBatched_bufferSize");
+        DevicePointer work = Workspace((long)lwork * sizeof(double));
+        _cusolver.Check(_cusolver.cusolverDnDsyevjBatched(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
+            eigenvalues.Address, work.Address, lwork, info.Address, _syevjInfo, count), "cusolverDnDsyevjBatched");
+    }
+
+    /// <summary>One cusolverDnDsyevd per matrix: only when no batched method handles n (see <see cref="BlockEigensolvers"/>).</summary>
+    private void SyevdLoop(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
         int syevdWork;
         _cusolver.Check(_cusolver.cusolverDnDsyevd_bufferSize(_solver, Cusolver.EigenModeVector, Cublas.FillLower, n, matrices.Address, n,
             eigenvalues.Address, &syevdWork), "cusolverDnDsyevd_bufferSize");
@@ -442,6 +550,18 @@ public sealed unsafe class CudaDevice : IComputeDevice
             if (_stream != IntPtr.Zero)
             {
                 _driver.cuStreamDestroy_v2(_stream);
+            }
+            try
+            {
+                _uploads?.Dispose();
+            }
+            catch (CudaException)
+            {
+                // A failed device may refuse to wait or free; the pinned buffer goes with the process.
+            }
+            if (_stagingFree != IntPtr.Zero)
+            {
+                _driver.cuEventDestroy_v2(_stagingFree);
             }
             _driver.cuDevicePrimaryCtxRelease_v2(_device);
         }

@@ -16,11 +16,23 @@ public interface IComputeDevice : IDisposable
     /// <summary>What the user is told, e.g. "GPU 0: NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB)".</summary>
     string Description { get; }
 
-    /// <summary>How batches of per-fiber blocks are decomposed, e.g. "cusolverDnXsyevBatched".</summary>
+    /// <summary>
+    /// How batches of symmetric blocks have been eigen-decomposed so far (the methods used, in order of first use),
+    /// or, before the first batch, how they will be, e.g. "cusolverDnXsyevBatched".
+    /// </summary>
     string EigenMethod { get; }
 
     /// <summary>Device memory free now [bytes].</summary>
     long FreeMemory { get; }
+
+    /// <summary>Device memory the linear-algebra libraries may allocate on their own during a batch [bytes].</summary>
+    long LibraryReserveBytes { get; }
+
+    /// <summary>
+    /// Device memory <see cref="SymmetricEigenBatched"/> would allocate for <paramref name="count"/> n × n matrices
+    /// beyond the workspace it already holds [bytes].
+    /// </summary>
+    long EigenWorkspaceBytes(int n, int count);
 
     /// <summary>Allocates <paramref name="bytes"/> of device memory (contents undefined).</summary>
     DevicePointer Allocate(long bytes);

@@ -46,7 +46,14 @@ public sealed unsafe class NvrtcCompiler : IKernelCompiler
     public IReadOnlyList<int> SupportedArchitectures => _supported;
 
     /// <inheritdoc />
-    public CompiledKernel Compile(KernelSource source, int architecture)
+    public CompiledKernel Compile(KernelSource source, int architecture) => Compile(source, architecture, [], out _);
+
+    /// <summary>
+    /// Compiles as <see cref="Compile(KernelSource, int)"/> with <paramref name="extraOptions"/> added (e.g.
+    /// <c>-Xptxas -v</c> for ptxas's register and spill report) and returns NVRTC's log (warnings, ptxas output)
+    /// in <paramref name="log"/>, "" when empty.
+    /// </summary>
+    public CompiledKernel Compile(KernelSource source, int architecture, IReadOnlyList<string> extraOptions, out string log)
     {
         bool cubin = _nvrtc.HasCubin && (_supported.Length == 0 || Array.IndexOf(_supported, architecture) >= 0);
         int target = architecture;
@@ -56,6 +63,7 @@ public sealed unsafe class NvrtcCompiler : IKernelCompiler
             target = _supported.Where(a => a <= architecture).DefaultIfEmpty(_supported.Length > 0 ? _supported.Min() : architecture).Max();
         }
         var options = new List<string>(Options) { cubin ? $"--gpu-architecture=sm_{target}" : $"--gpu-architecture=compute_{target}" };
+        options.AddRange(extraOptions);
 
         var pinned = new List<IntPtr>();
         IntPtr Utf8(string text)
@@ -87,6 +95,7 @@ public sealed unsafe class NvrtcCompiler : IKernelCompiler
             {
                 _nvrtc.Check(result, $"nvrtcCompileProgram({source.Name}, {string.Join(' ', options)})", Log(program));
             }
+            log = Log(program);
             nuint size;
             byte[] image;
             if (cubin)

@@ -43,9 +43,9 @@ internal sealed unsafe class Cublas
     public delegate* unmanaged[Cdecl]<int, IntPtr> cublasGetStatusName;
 
     /// <summary>Loads cuBLAS, or returns null with the reason.</summary>
-    public static Cublas? TryLoad(out string reason)
+    public static Cublas? TryLoad(out string reason, int? driverCudaMajor = null)
     {
-        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cublas, driver: false, out LoadedLibrary? library, out reason))
+        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cublas, driver: false, out LoadedLibrary? library, out reason, driverCudaMajor: driverCudaMajor))
         {
             reason = $"no cuBLAS: {reason}";
             return null;

@@ -25,6 +25,9 @@ internal sealed unsafe class CudaDriver
     /// <summary>CU_DEVICE_ATTRIBUTE_PCI_BUS_ID.</summary>
     public const int AttributePciBusId = 33;
 
+    /// <summary>CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN: shared memory a block may use after opting in [bytes].</summary>
+    public const int AttributeMaxSharedPerBlockOptIn = 97;
+
     /// <summary>CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.</summary>
     public const int FunctionAttributeMaxDynamicSharedBytes = 8;
 

@@ -23,6 +23,8 @@ internal sealed class LoadedLibrary(IntPtr handle, string soname, string path)
 /// <c>$GPUEXTRACT_CUDA_LIBDIR</c>, <c>$CUDA_HOME/lib64</c>, <c>$CUDA_PATH/lib64</c>, <c>/usr/local/cuda/lib64</c>
 /// (and, for the driver, <c>/usr/local/nvidia/lib64</c> and <c>/usr/lib/wsl/lib</c>), each under the sonames of
 /// CUDA 13 then 12 (then 11), and finally by soname through the system's search path (LD_LIBRARY_PATH, ldconfig).
+/// Sonames of a CUDA major version newer than the driver supports are skipped: such a library loads, but its
+/// handles or its compiled modules then fail on that driver.
 /// </summary>
 /// <remarks>
 /// A library loaded by full path from a directory outside the loader's search path would not find its own
@@ -46,6 +48,18 @@ internal static class CudaLibrarySearch
 
     /// <summary>cuSOLVER: CUDA 13 ships libcusolver.so.12, CUDA 12 libcusolver.so.11 (CUDA 11 too).</summary>
     public static readonly string[] Cusolver = ["libcusolver.so.12", "libcusolver.so.11", "libcusolver.so"];
+
+    /// <summary>
+    /// The CUDA major version each versioned soname comes with (cuSOLVER's soname runs one behind: CUDA 13 ships
+    /// libcusolver.so.12; libcusolver.so.11 came with CUDA 11 and 12, so it counts as 11). Unversioned names: 0.
+    /// </summary>
+    public static int CudaMajorOf(string soname) => soname switch
+    {
+        "libnvrtc.so.13" or "libcublas.so.13" or "libcusolver.so.12" => 13,
+        "libnvrtc.so.12" or "libcublas.so.12" => 12,
+        "libnvrtc.so.11.2" or "libcublas.so.11" or "libcusolver.so.11" => 11,
+        _ => 0,
+    };
 
     /// <summary>File-name prefixes of the companions loaded first from the same directory.</summary>
     private static readonly string[] Companions = ["libnvrtc-builtins.so.", "libcublasLt.so.", "libnvJitLink.so.", "libcusparse.so.", "libcublas.so."];
@@ -83,12 +97,15 @@ internal static class CudaLibrarySearch
     }
 
     /// <summary>
-    /// Loads the first of <paramref name="sonames"/> found (directories first, then the system search path).
-    /// On failure <paramref name="reason"/> lists what was tried.
+    /// Loads the first of <paramref name="sonames"/> found (directories first, then the system search path), skipping
+    /// those of a CUDA major version above <paramref name="driverCudaMajor"/> (null: no driver to compare with).
+    /// On failure <paramref name="reason"/> lists what was tried and what was skipped.
     /// </summary>
     public static bool TryLoad(IReadOnlyList<string> sonames, bool driver, out LoadedLibrary? library, out string reason,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, int? driverCudaMajor = null)
     {
+        string[] tooNew = driverCudaMajor is int major ? sonames.Where(s => CudaMajorOf(s) > major).ToArray() : [];
+        sonames = sonames.Except(tooNew).ToArray();
         IReadOnlyList<string> searched = Directories(driver, environment);
         foreach (string directory in searched)
         {
@@ -119,6 +136,10 @@ internal static class CudaLibrarySearch
         }
         library = null;
         reason = $"none of {string.Join(", ", sonames)} found (searched {(searched.Count == 0 ? "" : string.Join(", ", searched) + " and ")}the system library path)";
+        if (tooNew.Length > 0)
+        {
+            reason += $"; {string.Join(", ", tooNew)} not tried: newer than the driver, which supports CUDA {driverCudaMajor}";
+        }
         return false;
     }
 

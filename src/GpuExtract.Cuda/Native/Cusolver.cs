@@ -57,9 +57,9 @@ internal sealed unsafe class Cusolver
     public delegate* unmanaged[Cdecl]<IntPtr, int, int, int, ulong, int, ulong, ulong, int, ulong, int> cusolverDnDsyevd;
 
     /// <summary>Loads cuSOLVER, or returns null with the reason (also when a required entry point is missing).</summary>
-    public static Cusolver? TryLoad(out string reason)
+    public static Cusolver? TryLoad(out string reason, int? driverCudaMajor = null)
     {
-        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cusolver, driver: false, out LoadedLibrary? library, out reason))
+        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Cusolver, driver: false, out LoadedLibrary? library, out reason, driverCudaMajor: driverCudaMajor))
         {
             reason = $"no cuSOLVER: {reason}";
             return null;
@@ -130,9 +130,17 @@ internal sealed unsafe class Cusolver
 /// <param name="PotrfBatched">cusolverDnDpotrfBatched (required by the pipeline).</param>
 public sealed record CudaCapabilities(bool XsyevBatched, bool SyevjBatched, bool Syevd, bool PotrfBatched)
 {
-    /// <summary>How the per-fiber blocks are decomposed with these capabilities, in words.</summary>
-    public string EigenMethod => XsyevBatched ? "cusolverDnXsyevBatched"
-        : SyevjBatched && Syevd ? "cusolverDnDsyevjBatched (n <= 32), else cusolverDnDsyevd per matrix"
-        : Syevd ? "cusolverDnDsyevd per matrix"
-        : "none";
+    /// <summary>
+    /// How per-fiber blocks larger than 32 × 32 are decomposed with these capabilities and this build's batched
+    /// kernel (<see cref="Device.BlockEigensolvers"/>), in words.
+    /// </summary>
+    public string EigenMethod
+    {
+        get
+        {
+            Device.IBlockEigensolver? kernel = Device.BlockEigensolvers.Kernel;
+            return Device.BlockEigensolvers.Describe(
+                Device.BlockEigensolvers.Choose(this, Device.BlockEigensolvers.SyevjBatchedMaxN + 1, kernel, int.MaxValue), kernel);
+        }
+    }
 }

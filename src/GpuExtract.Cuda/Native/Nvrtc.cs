@@ -34,9 +34,9 @@ internal sealed unsafe class Nvrtc
     public delegate* unmanaged[Cdecl]<int*, int> nvrtcGetSupportedArchs;
 
     /// <summary>Loads NVRTC, or returns null with the reason.</summary>
-    public static Nvrtc? TryLoad(out string reason)
+    public static Nvrtc? TryLoad(out string reason, int? driverCudaMajor = null)
     {
-        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Nvrtc, driver: false, out LoadedLibrary? library, out reason))
+        if (!CudaLibrarySearch.TryLoad(CudaLibrarySearch.Nvrtc, driver: false, out LoadedLibrary? library, out reason, driverCudaMajor: driverCudaMajor))
         {
             reason = $"no NVRTC: {reason}";
             return null;

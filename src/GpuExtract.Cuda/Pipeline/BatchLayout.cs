@@ -4,15 +4,12 @@ namespace GpuExtract.Cuda.Pipeline;
 
 /// <summary>
 /// One batch of patches as the kernels see it (kernels/common.cuh): patches padded to a common N = NF·NW unknowns
-/// (NF fibers × NW wavelengths, the largest in the batch; unknown j = fiber·NW + wavelength), a descriptor of 16
-/// ints per patch, one "problem" per (patch, kept fiber), and batch-local offsets of each patch's output rows and
+/// (NF fibers × NW wavelengths, the largest in the batch; unknown j = fiber·NW + wavelength), a
+/// <see cref="PatchDescriptor"/> per patch, one "problem" per (patch, kept fiber), and batch-local offsets of each patch's output rows and
 /// box pixels. Built on the host from a <see cref="PatchBatch"/>; only descriptors cross the bus.
 /// </summary>
 internal sealed class BatchLayout
 {
-    /// <summary>Ints per patch descriptor (P_FIELDS).</summary>
-    public const int Fields = 16;
-
     private BatchLayout(int[] patches)
     {
         Patches = patches;
@@ -31,7 +28,7 @@ internal sealed class BatchLayout
     /// <summary>Padded unknowns per patch, NF·NW.</summary>
     public int N => NF * NW;
 
-    /// <summary>Descriptors, [Count, Fields].</summary>
+    /// <summary>Descriptors, [Count, <see cref="PatchDescriptor.Fields"/>].</summary>
     public int[] Descriptors { get; private init; } = [];
 
     /// <summary>(patch in batch, kept fiber) of each problem, [ProblemCount, 2].</summary>
@@ -58,6 +55,7 @@ internal sealed class BatchLayout
             nw = Math.Max(nw, batch.WaveCount[p]);
             problems += batch.KeepFiberCount[p];
         }
+        const int Fields = PatchDescriptor.Fields;
         var descriptors = new int[patches.Count * Fields];
         var problemList = new int[problems * 2];
         int output = 0, problem = 0;
@@ -66,21 +64,21 @@ internal sealed class BatchLayout
         {
             int p = patches[i];
             Span<int> d = descriptors.AsSpan(i * Fields, Fields);
-            d[0] = batch.FiberStart[p] - frameFiberStart;
-            d[1] = batch.FiberCount[p];
-            d[2] = batch.KeepFiberOffset[p];
-            d[3] = batch.KeepFiberCount[p];
-            d[4] = batch.WaveStart[p];
-            d[5] = batch.WaveCount[p];
-            d[6] = batch.CoreOffset[p];
-            d[7] = batch.CoreCount[p];
-            d[8] = batch.XMin[p];
-            d[9] = batch.XMax[p];
-            d[10] = batch.YMin[p];
-            d[11] = batch.YMax[p];
-            d[12] = output;
-            d[13] = checked((int)pixels);
-            d[14] = problem;
+            d[PatchDescriptor.Fiber] = batch.FiberStart[p] - frameFiberStart;
+            d[PatchDescriptor.FiberCount] = batch.FiberCount[p];
+            d[PatchDescriptor.KeepOffset] = batch.KeepFiberOffset[p];
+            d[PatchDescriptor.KeepCount] = batch.KeepFiberCount[p];
+            d[PatchDescriptor.Wave] = batch.WaveStart[p];
+            d[PatchDescriptor.WaveCount] = batch.WaveCount[p];
+            d[PatchDescriptor.CoreOffset] = batch.CoreOffset[p];
+            d[PatchDescriptor.CoreCount] = batch.CoreCount[p];
+            d[PatchDescriptor.XMin] = batch.XMin[p];
+            d[PatchDescriptor.XMax] = batch.XMax[p];
+            d[PatchDescriptor.YMin] = batch.YMin[p];
+            d[PatchDescriptor.YMax] = batch.YMax[p];
+            d[PatchDescriptor.Output] = output;
+            d[PatchDescriptor.Pixels] = checked((int)pixels);
+            d[PatchDescriptor.Problem] = problem;
             for (int a = 0; a < batch.KeepFiberCount[p]; a++)
             {
                 problemList[2 * problem] = i;
@@ -105,7 +103,7 @@ internal sealed class BatchLayout
 
     /// <summary>
     /// Device memory a batch of <paramref name="count"/> patches padded to nf × nw needs [bytes], given per-patch
-    /// upper bounds of kept fibers, output rows and box pixels (eigensolver workspace not included).
+    /// upper bounds of kept fibers, output rows and box pixels (the eigensolver's workspace is the device's to say).
     /// </summary>
     public static long BytesFor(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation)
     {
@@ -113,7 +111,7 @@ internal sealed class BatchLayout
         long perPatch = 2 * n * n * sizeof(double)         // iCov / L, and L⁻¹ (or the iCov copy)
             + 2 * n * sizeof(double)                       // y / f, fluxweight
             + 5 * n * sizeof(int)                          // clipped stamps, spot indices
-            + (Fields + 2) * sizeof(int) + 3 * sizeof(ulong)
+            + (PatchDescriptor.Fields + 2) * sizeof(int) + 3 * sizeof(ulong)
             + (noiseDecorrelation ? n * sizeof(double) + sizeof(int)
                 : kept * ((long)nw * nw + nw) * sizeof(double) + kept * (2 * sizeof(ulong) + 3 * sizeof(int)))
             + pixels * 4 * sizeof(double)

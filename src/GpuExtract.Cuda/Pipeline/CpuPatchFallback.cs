@@ -1,15 +1,14 @@
 using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
 
 namespace GpuExtract.Cuda.Pipeline;
 
 /// <summary>
-/// Solves chosen patches of a batch on the CPU (the reference implementation, <see cref="CpuBackend"/>): the
-/// patches whose Cholesky failed on the device (the CPU then takes the reference's clipped-eigh path), and the
-/// rest of a frame when the device fails. Spots are evaluated on the CPU only for the fibers those patches use.
+/// Solves chosen patches of a batch on the fallback backend the composition root hands in (the CPU backend, the
+/// reference implementation): the patches whose Cholesky or eigh failed on the device (the CPU then takes the
+/// reference's clipped-eigh path), and the rest of a frame when the device fails. The fallback backend is given a
+/// frame restricted to the fibers those patches fit, so it evaluates spots only for them.
 /// </summary>
-internal sealed class CpuPatchFallback(int threads, Func<ILapack> lapackFactory)
+internal sealed class CpuPatchFallback(Func<IExtractionBackend> backendFactory)
 {
     /// <summary>Solves <paramref name="patches"/> (indices into <paramref name="batch"/>) into <paramref name="results"/>.</summary>
     public void Solve(FrameInput frame, PatchBatch batch, IReadOnlyList<int> patches, PatchResults results, Action<int>? patchesDone)
@@ -18,47 +17,15 @@ internal sealed class CpuPatchFallback(int threads, Func<ILapack> lapackFactory)
         {
             return;
         }
-        var subset = new PatchBatch(patches.Count);
+        PatchBatch subset = batch.Select(patches);
         int fiberStart = int.MaxValue, fiberEnd = int.MinValue;
-        for (int i = 0; i < patches.Count; i++)
+        for (int i = 0; i < subset.Count; i++)
         {
-            int p = patches[i];
-            subset.FiberStart[i] = batch.FiberStart[p];
-            subset.FiberCount[i] = batch.FiberCount[p];
-            subset.KeepFiberOffset[i] = batch.KeepFiberOffset[p];
-            subset.KeepFiberCount[i] = batch.KeepFiberCount[p];
-            subset.WaveStart[i] = batch.WaveStart[p];
-            subset.WaveCount[i] = batch.WaveCount[p];
-            subset.CoreOffset[i] = batch.CoreOffset[p];
-            subset.CoreCount[i] = batch.CoreCount[p];
-            subset.XMin[i] = batch.XMin[p];
-            subset.XMax[i] = batch.XMax[p];
-            subset.YMin[i] = batch.YMin[p];
-            subset.YMax[i] = batch.YMax[p];
-            // The frame's own output rows and model offsets: results land where the device's would have.
-            subset.OutputOffset[i] = batch.OutputOffset[p];
-            subset.ModelOffset[i] = batch.ModelOffset[p];
-            fiberStart = Math.Min(fiberStart, batch.FiberStart[p]);
-            fiberEnd = Math.Max(fiberEnd, batch.FiberStart[p] + batch.FiberCount[p]);
+            fiberStart = Math.Min(fiberStart, subset.FiberStart[i]);
+            fiberEnd = Math.Max(fiberEnd, subset.FiberStart[i] + subset.FiberCount[i]);
         }
-        // Only the fibers these patches fit need spots (CpuBackend evaluates them for its FrameInput's fibers).
-        var restricted = new FrameInput
-        {
-            NPixX = frame.NPixX,
-            NPixY = frame.NPixY,
-            Image = frame.Image,
-            Weight = frame.Weight,
-            Psf = frame.Psf,
-            FiberStart = fiberStart,
-            FiberCount = fiberEnd - fiberStart,
-            GridWavelengths = frame.GridWavelengths,
-            HalfDiagonals = frame.HalfDiagonals,
-            PsfError = frame.PsfError,
-            Regularize = frame.Regularize,
-            DecorrelateFibers = frame.DecorrelateFibers,
-            ComputeModel = frame.ComputeModel,
-        };
-        using var cpu = new CpuBackend(threads, lapackFactory);
+        FrameInput restricted = frame with { FiberStart = fiberStart, FiberCount = fiberEnd - fiberStart };
+        using IExtractionBackend cpu = backendFactory();
         cpu.BeginFrame(restricted);
         cpu.Solve(subset, results, patchesDone);
     }

@@ -5,12 +5,17 @@ namespace GpuExtract.Cuda.Pipeline;
 /// <summary>
 /// Cuts a frame's patches into device batches: patches sorted by (fibers, wavelengths) so that a batch pads
 /// little, a new batch whenever the fiber count changes (padding 6-fiber patches to 7 fibers would cost
-/// (7/6)³ ≈ 1.6 times the work), and at most as many patches as fit in the memory budget.
+/// (7/6)³ ≈ 1.6 times the work), and at most as many patches as fit in the memory budget, the eigensolver's
+/// workspace included.
 /// </summary>
 internal static class PatchGroups
 {
-    /// <summary>Patch index lists, each a batch, covering every patch once.</summary>
-    public static List<int[]> Cut(PatchBatch batch, long budgetBytes, int maxPatches, int diagonals, bool noiseDecorrelation)
+    /// <summary>
+    /// Patch index lists, each a batch, covering every patch once. <paramref name="eigenWorkspace"/>(n, count) is the
+    /// device memory the eigensolver adds for count n × n blocks [bytes] (<see cref="Device.IComputeDevice.EigenWorkspaceBytes"/>).
+    /// </summary>
+    public static List<int[]> Cut(PatchBatch batch, long budgetBytes, int maxPatches, int diagonals, bool noiseDecorrelation,
+        Func<int, int, long> eigenWorkspace)
     {
         int count = batch.Count;
         var order = new int[count];
@@ -36,7 +41,7 @@ internal static class PatchGroups
             int nextNw = Math.Max(nw, batch.WaveCount[p]);
             bool fiberCountChanges = current.Count > 0 && batch.FiberCount[p] != nf;
             bool full = current.Count >= maxPatches
-                || (current.Count > 0 && BatchLayout.BytesFor(current.Count + 1, nextNf, nextNw, kept, rows, pixels, diagonals, noiseDecorrelation) > budgetBytes);
+                || (current.Count > 0 && BatchBytes(current.Count + 1, nextNf, nextNw, kept, rows, pixels, diagonals, noiseDecorrelation, eigenWorkspace) > budgetBytes);
             if (fiberCountChanges || full)
             {
                 batches.Add(current.ToArray());
@@ -53,5 +58,13 @@ internal static class PatchGroups
             batches.Add(current.ToArray());
         }
         return batches;
+    }
+
+    private static long BatchBytes(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation,
+        Func<int, int, long> eigenWorkspace)
+    {
+        // Noise decorrelation decomposes each patch's whole iCov; signal decorrelation each kept fiber's block.
+        long workspace = noiseDecorrelation ? eigenWorkspace(nf * nw, count) : eigenWorkspace(nw, count * kept);
+        return BatchLayout.BytesFor(count, nf, nw, kept, rows, pixels, diagonals, noiseDecorrelation) + workspace;
     }
 }

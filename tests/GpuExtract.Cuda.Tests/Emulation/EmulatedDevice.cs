@@ -22,6 +22,9 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     private readonly Dictionary<ulong, (IntPtr Base, long Bytes)> _buffers = [];
     private readonly ILapack _lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _)();
     private int _launches;
+    private DevicePointer _workspace;
+    private DevicePointer _libraryReserve;
+    private long _workspaceBytes;
     private int _matricesFactored;
 
     /// <summary>Device memory the emulation pretends to have [bytes].</summary>
@@ -48,11 +51,51 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     /// <summary>Kernel launches so far, by name.</summary>
     public Dictionary<string, int> LaunchCounts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The cuSOLVER eigensolvers the emulated device pretends to have (default: all, so cusolverDnXsyevBatched).
+    /// The cuSOLVER methods are emulated with LAPACK; the choice among them is <see cref="BlockEigensolvers.Choose"/>, as on the GPU.
+    /// </summary>
+    public CudaCapabilities Capabilities { get; init; } = new(XsyevBatched: true, SyevjBatched: true, Syevd: true, PotrfBatched: true);
+
+    /// <summary>Our batched eigensolver kernel as the emulated device would get it (null: none).</summary>
+    public IBlockEigensolver? KernelEigensolver { get; init; }
+
+    /// <summary>Shared memory per block the emulated device offers [bytes] (an H100's opt-in limit).</summary>
+    public int SharedBytesPerBlock { get; init; } = 227 * 1024;
+
+    /// <summary>cusolverDnDsyevd calls made one matrix at a time (the slow path).</summary>
+    public int SyevdLoopMatrices { get; private set; }
+
+    /// <summary>Eigensolver methods used, in order of first use.</summary>
+    public List<BlockEigenMethod> EigenMethodsUsed { get; } = [];
+
+    /// <summary>
+    /// Device memory the emulated libraries take for themselves [bytes]: allocated at the first Cholesky, as cuBLAS
+    /// and cuSOLVER allocate their workspaces on first use, and kept until the device is disposed.
+    /// </summary>
+    public long LibraryReserveBytes { get; init; }
+
+    /// <summary>Bytes allocated when evaluate_spots had run (the frame on the device), or null before.</summary>
+    public long? UsedAfterSpots { get; private set; }
+
     public string Description => "emulated GPU (host)";
 
-    public string EigenMethod => "emulated (LAPACK dsyevd per matrix)";
+    public string EigenMethod => EigenMethodsUsed.Count > 0
+        ? string.Join(", ", EigenMethodsUsed.Select(m => BlockEigensolvers.Describe(m, KernelEigensolver)))
+        : BlockEigensolvers.Describe(BlockEigensolvers.Choose(Capabilities, BlockEigensolvers.SyevjBatchedMaxN + 1, KernelEigensolver, SharedBytesPerBlock), KernelEigensolver);
 
     public long FreeMemory => MemoryLimit - Used;
+
+    /// <summary>
+    /// The emulated cusolverDnXsyevBatched's workspace: one n × n matrix per problem, as a stand-in for the
+    /// library's (undocumented) size; it is allocated and kept like the real device's workspace.
+    /// </summary>
+    public long EigenWorkspaceBytes(int n, int count) => BlockEigensolvers.Choose(Capabilities, n, KernelEigensolver, SharedBytesPerBlock) switch
+    {
+        BlockEigenMethod.XsyevBatched => Math.Max(0, (long)count * n * n * sizeof(double) - _workspaceBytes),
+        BlockEigenMethod.Kernel => KernelEigensolver!.WorkspaceBytes(n, count),
+        _ => 0,
+    };
 
     public DevicePointer Allocate(long bytes)
     {
@@ -154,12 +197,20 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
             Marshal.FreeCoTaskMem(name);
         }
         CheckAllGuards(kernel);
+        if (kernel == "evaluate_spots")
+        {
+            UsedAfterSpots = Used;
+        }
     }
 
     public void Synchronize(string label) => CheckAllGuards(label);
 
     public void CholeskyFactorBatched(int n, DevicePointer matrices, DevicePointer info, int count)
     {
+        if (LibraryReserveBytes > 0 && _libraryReserve.IsNull)
+        {
+            _libraryReserve = Allocate(LibraryReserveBytes);
+        }
         RequireInside(matrices, (long)count * sizeof(ulong), "potrfBatched Aarray");
         RequireInside(info, (long)count * sizeof(int), "potrfBatched info");
         for (int b = 0; b < count; b++)
@@ -234,6 +285,45 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     }
 
     public void SymmetricEigenBatched(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        BlockEigenMethod method = BlockEigensolvers.Choose(Capabilities, n, KernelEigensolver, SharedBytesPerBlock);
+        if (!EigenMethodsUsed.Contains(method))
+        {
+            EigenMethodsUsed.Add(method);
+        }
+        switch (method)
+        {
+            case BlockEigenMethod.Kernel:
+                KernelEigensolver!.Decompose(this, n, matrices, eigenvalues, info, count);
+                return;
+            case BlockEigenMethod.XsyevBatched:
+                {
+                    long bytes = (long)count * n * n * sizeof(double);
+                    if (bytes > _workspaceBytes)
+                    {
+                        Free(_workspace);
+                        _workspace = DevicePointer.Null;
+                        _workspaceBytes = 0;
+                        _workspace = Allocate(bytes);
+                        _workspaceBytes = bytes;
+                    }
+                    break;
+                }
+            case BlockEigenMethod.SyevdLoop:
+                SyevdLoopMatrices += count;
+                break;
+            case BlockEigenMethod.None:
+                throw new InvalidOperationException($"no eigensolver for {n} × {n} (emulated capabilities)");
+        }
+        LapackEigen(n, matrices, eigenvalues, info, count);
+    }
+
+    /// <summary>What a cuSOLVER eigensolver computes, by LAPACK on the host.</summary>
+    public void LapackEigen(int n, DevicePointer matrices, DevicePointer eigenvalues, DevicePointer info, int count)
     {
         RequireInside(matrices, (long)count * n * n * sizeof(double), "syevBatched A");
         RequireInside(eigenvalues, (long)count * n * sizeof(double), "syevBatched W");
@@ -354,6 +444,16 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
 
     public void Dispose()
     {
+        if (!_workspace.IsNull)
+        {
+            Free(_workspace);
+            _workspace = DevicePointer.Null;
+        }
+        if (!_libraryReserve.IsNull)
+        {
+            Free(_libraryReserve);
+            _libraryReserve = DevicePointer.Null;
+        }
         LeakedBytes = Used;
         foreach (var (_, buffer) in _buffers)
         {

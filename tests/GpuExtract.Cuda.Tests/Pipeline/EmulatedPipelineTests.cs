@@ -33,15 +33,15 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     }
 
     private static (FrameExtraction.Result Result, CudaBackend Backend) RunEmulated(ExtractionOptions options, EmulatedDevice device,
-        bool fallback = true, int maxBatch = 2048, TextWriter? log = null)
+        bool fallback = true, int maxBatch = 2048, TextWriter? log = null, int ranksPerDevice = 1)
     {
         var backend = new CudaBackend(device, new CudaBackendOptions
         {
-            LapackFactory = Lapack,
-            CpuThreads = 2,
+            FallbackBackend = () => new CpuBackend(2, Lapack),
             FallbackToCpu = fallback,
             MaxBatchPatches = maxBatch,
             Log = log,
+            RanksPerDevice = ranksPerDevice,
         });
         return (FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, backend), backend);
     }
@@ -144,7 +144,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
             using var cpuBackend = new CpuBackend(2, Lapack);
             FrameExtraction.Result cpu = FrameExtraction.Run(masked, small.Psf, options, cpuBackend);
             using var device = new EmulatedDevice();
-            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { LapackFactory = Lapack, CpuThreads = 2 });
+            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack) });
             FrameExtraction.Result gpu = FrameExtraction.Run(masked, small.Psf, options, gpuBackend);
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
             using var managedBackend = new CpuBackend(2, LapackProvider.CreateFactory(LapackChoice.Managed, out _));
@@ -238,7 +238,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     {
         SkipWithoutEmulation();
         using var device = new EmulatedDevice { FailingLaunch = 6 };
-        var backend = new CudaBackend(device, new CudaBackendOptions { LapackFactory = Lapack, CpuThreads = 2, FallbackToCpu = false });
+        var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack), FallbackToCpu = false });
         using (backend)
         {
             var error = Assert.Throws<CudaException>(() =>
