@@ -1,4 +1,5 @@
 using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Psf;
 using GpuExtract.Fits;
 
 namespace GpuExtract.Core.Formats;
@@ -58,7 +59,21 @@ public sealed class PreprocImage
     /// </summary>
     /// <exception cref="ExtractionInputException">a required HDU is missing or shapes disagree.</exception>
     /// <exception cref="FitsFormatException">the file is not valid FITS.</exception>
-    public static PreprocImage Read(string path)
+    public static PreprocImage Read(string path) => ReadChecked(path, expected: null);
+
+    /// <summary>
+    /// Reads a preproc file for extraction with <paramref name="psf"/>: the image shape is checked
+    /// against the PSF's CCD (NPIX_Y × NPIX_X) from the headers alone, before any pixel is read, so a
+    /// file declaring a huge image costs nothing to refuse.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">the shapes disagree (naming both files), or as <see cref="Read(string)"/>.</exception>
+    public static PreprocImage Read(string path, GaussHermitePsf psf)
+    {
+        ArgumentNullException.ThrowIfNull(psf);
+        return ReadChecked(path, psf);
+    }
+
+    private static PreprocImage ReadChecked(string path, GaussHermitePsf? expected)
     {
         using var file = FitsFile.Open(path);
         FitsHdu imageHdu = FindImage(file, path);
@@ -66,6 +81,11 @@ public sealed class PreprocImage
         if (shape.Length != 2 || shape[0] <= 0 || shape[1] <= 0)
         {
             throw new ExtractionInputException($"{path}: HDU {imageHdu.Index} (IMAGE) must be a 2-D image, found shape ({string.Join(", ", shape)})");
+        }
+        if (expected is not null && (shape[0] != expected.NPixY || shape[1] != expected.NPixX))
+        {
+            throw new ExtractionInputException(
+                $"{path}: IMAGE is {shape[1]} x {shape[0]} pixels but the PSF {expected.Source} describes a {expected.NPixX} x {expected.NPixY} CCD (NPIX_X x NPIX_Y)");
         }
         float[] image = imageHdu.ReadImage<float>();
         float[] ivar = ReadPlane(file, path, "IVAR", shape, required: true)!;

@@ -140,14 +140,14 @@ public static class PatchPlanner
         if (options.NSpec < 1 || options.SpecMin < psf.FiberMin || options.SpecMin + options.NSpec > psf.FiberMin + psf.FiberCount)
         {
             throw new ExtractionInputException(
-                $"fibers {options.SpecMin}-{options.SpecMin + options.NSpec - 1} are not all in the PSF (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
+                $"fibers {options.SpecMin}-{options.SpecMin + options.NSpec - 1} are not all in the PSF {psf.Source} (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
         }
         // A grid built as wmin + k·δ may end a rounding error (~1e-9 Å) past a range it was meant to fill.
         const double roundingSlack = 1e-6;
         if (w[0] < psf.WaveMin - roundingSlack || w[^1] > psf.WaveMax + roundingSlack)
         {
             throw new ExtractionInputException(
-                $"wavelengths {w[0]}-{w[^1]} A are not covered by the PSF ({psf.WaveMin}-{psf.WaveMax} A)");
+                $"wavelengths {w[0]}-{w[^1]} A are not covered by the PSF {psf.Source} ({psf.WaveMin}-{psf.WaveMax} A)");
         }
         if (options.BundleSize < 1 || options.NSubBundles < 1 || options.NSubBundles > options.BundleSize)
         {

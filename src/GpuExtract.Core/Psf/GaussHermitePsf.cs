@@ -52,6 +52,7 @@ public sealed class GaussHermitePsf
     {
         ArgumentNullException.ThrowIfNull(c);
         c.Validate(source);
+        Source = source;
         Coefficients = c;
         _geometry = new SpotGeometry(c.HalfSizeX, c.HalfSizeY, c.GhDegX, c.GhDegY, c.NPixX, c.NPixY);
         _x = new TraceSet(c.XTrace, c.XTraceWaveMin, c.XTraceWaveMax);
@@ -110,6 +111,9 @@ public sealed class GaussHermitePsf
     /// Throws <see cref="PsfFormatException"/> naming the file, HDU and value for anything unusable.
     /// </summary>
     public static GaussHermitePsf Load(string path) => new(PsfReader.Read(path), path);
+
+    /// <summary>The file this model was read from, or "(in-memory PSF coefficients)"; for messages.</summary>
+    public string Source { get; }
 
     /// <summary>The coefficients this model was built from.</summary>
     public GaussHermitePsfCoefficients Coefficients { get; }
