@@ -8,7 +8,7 @@ namespace GpuExtract.Fits;
 /// one huge array. Inflation stops where the FITS content ends by its own headers' account (see
 /// <see cref="DeclaredExtent"/>), so a small .gz cannot inflate without bound.
 /// </summary>
-internal static class GzipContent
+internal static partial class GzipContent
 {
     /// <summary>Largest decompressed size kept in memory [bytes].</summary>
     public const int MemoryLimit = 1 << 30;
@@ -92,6 +92,8 @@ internal static class GzipContent
     /// </summary>
     private static FileStream CreateSpillFile(string directory, string displayName)
     {
+        // Earlier versions named their spill files until closed; those no process holds are leftovers.
+        TemporaryOutputFiles.RemoveUnlocked(directory, SpillName());
         string path = Path.Combine(directory, $"gpuextract-fits-{Guid.NewGuid():N}.tmp");
         FileStream file;
         try
@@ -108,6 +110,9 @@ internal static class GzipContent
         }
         return file;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^gpuextract-fits-[0-9a-f]{32}\\.tmp$")]
+    private static partial System.Text.RegularExpressions.Regex SpillName();
 
     /// <summary>Decompressed bytes in an unnamed temporary file, released when the source is disposed.</summary>
     private sealed class SpillFileByteSource(FileStream file) : ByteSource

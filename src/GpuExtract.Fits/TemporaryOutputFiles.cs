@@ -16,7 +16,7 @@ public static partial class TemporaryOutputFiles
     /// <summary>Longest file name on Linux file systems [bytes of UTF-8] (NAME_MAX).</summary>
     private const int MaxNameBytes = 255;
 
-    /// <summary>Folders already cleaned by this process (real paths): one sweep each.</summary>
+    /// <summary>Folders already cleaned by this process (real path and naming): one sweep each.</summary>
     private static readonly ConcurrentDictionary<string, bool> s_swept = new(StringComparer.Ordinal);
 
     /// <summary>A fresh temporary path beside <paramref name="fullPath"/> (an absolute output path).</summary>
@@ -41,7 +41,13 @@ public static partial class TemporaryOutputFiles
     /// (left by killed processes); returns how many. Each folder is swept once per process unless
     /// <paramref name="again"/> is set.
     /// </summary>
-    public static int RemoveStale(string directory, bool again = false)
+    public static int RemoveStale(string directory, bool again = false) => RemoveUnlocked(directory, Pattern(), again);
+
+    /// <summary>
+    /// Removes the regular files in <paramref name="directory"/> whose names match <paramref name="naming"/>
+    /// and that no process holds locked; once per folder and naming per process unless <paramref name="again"/>.
+    /// </summary>
+    internal static int RemoveUnlocked(string directory, Regex naming, bool again = false)
     {
         string key;
         try
@@ -52,7 +58,7 @@ public static partial class TemporaryOutputFiles
         {
             return 0;
         }
-        if (!s_swept.TryAdd(key, true) && !again)
+        if (!s_swept.TryAdd(key + "\0" + naming, true) && !again)
         {
             return 0;
         }
@@ -60,7 +66,7 @@ public static partial class TemporaryOutputFiles
         IEnumerable<string> candidates;
         try
         {
-            candidates = Directory.EnumerateFiles(key, ".*.tmp");
+            candidates = Directory.EnumerateFiles(key, "*.tmp");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -70,7 +76,7 @@ public static partial class TemporaryOutputFiles
         {
             foreach (string candidate in candidates)
             {
-                if (IsTemporaryName(Path.GetFileName(candidate)) && TryRemoveUnlocked(candidate))
+                if (naming.IsMatch(Path.GetFileName(candidate)) && TryRemoveUnlocked(candidate))
                 {
                     removed++;
                 }

@@ -86,6 +86,9 @@ public class GzipBoundsTests
             writer.WriteImage(new FitsHeader(), values.AsSpan(), [values.Length]);
         }
         plain.Position = 0;
+        // A spill file left by an earlier version killed mid-inflation (named, unlocked) is removed.
+        string stale = Path.Combine(dir.Path, "gpuextract-fits-0123456789abcdef0123456789abcdef.tmp");
+        File.WriteAllText(stale, "13.8 GB once");
         using var source = GzipContent.Inflate(plain, "spill.fits.gz", memoryLimit: 1 << 20, spillDirectory: dir.Path);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
         Assert.True(source.Length > 3_000_000, $"inflated {source.Length} bytes");
