@@ -74,6 +74,23 @@ public class InputFileTests
     }
 
     [Fact]
+    public void Open_PipeNamedThroughProcFdIsRefused()
+    {
+        // What "gzip -c preproc.fits.gz | gpuextract extract -i /dev/stdin" hands the reader: a path
+        // that resolves to a pipe holding gzip bytes. It cannot be read at an offset; refuse it.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        pipe.Write([0x1F, 0x8B, 8, 0]);
+        string path = $"/proc/self/fd/{pipe.ClientSafePipeHandle.DangerousGetHandle()}";
+        var error = Assert.IsType<InputFileException>(OpenWithDeadline(() => FitsFile.Open(path).Dispose()));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("FIFO", error.Message);
+    }
+
+    [Fact]
     public void Open_CharacterDeviceIsRefused()
     {
         if (!OperatingSystem.IsLinux())
