@@ -286,6 +286,21 @@ public sealed class OutputSet : IDisposable
             State = OutputState.Written;
         }
 
+        /// <summary>
+        /// Writes FITS content through a <see cref="FitsWriter"/>, gzip-compressed when the name ends
+        /// in .gz, as <see cref="Write"/> does.
+        /// </summary>
+        public void WriteFits(Action<FitsWriter> write)
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            bool gzip = Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            Write(stream =>
+            {
+                using var writer = new FitsWriter(stream, gzip);
+                write(writer);
+            });
+        }
+
         internal void CloseStream()
         {
             try

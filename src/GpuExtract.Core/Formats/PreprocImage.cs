@@ -112,53 +112,59 @@ public sealed class PreprocImage
     /// <c>.gz</c> names are gzip-compressed. With <paramref name="compressMask"/> MASK is a RICE_1
     /// tile-compressed image with one-row tiles, int16 when every value fits (as DESI's files), else int32.
     /// </summary>
-    public void Write(string path, Action<FitsWriter>? extraHdus = null, bool compressMask = false)
+    public void Write(string path, Action<FitsWriter>? extraHdus = null, bool compressMask = false) =>
+        FitsWriter.WriteFile(path, writer => WriteHdus(writer, extraHdus, compressMask));
+
+    /// <summary>As <see cref="Write(string, Action{FitsWriter}?, bool)"/>, into an output of an <see cref="OutputSet"/>.</summary>
+    public void Write(OutputSet.Output output, Action<FitsWriter>? extraHdus = null, bool compressMask = false)
     {
-        AtomicFile.Write(path, stream =>
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteFits(writer => WriteHdus(writer, extraHdus, compressMask));
+    }
+
+    private void WriteHdus(FitsWriter writer, Action<FitsWriter>? extraHdus, bool compressMask)
+    {
+        int[] shape = [NPixY, NPixX];
+        var imageHeader = new FitsHeader();
+        imageHeader.Set("EXTNAME", "IMAGE");
+        foreach (var card in Header)
         {
-            using var writer = new FitsWriter(stream, gzip: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
-            int[] shape = [NPixY, NPixX];
-            var imageHeader = new FitsHeader();
-            imageHeader.Set("EXTNAME", "IMAGE");
-            foreach (var card in Header)
+            if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
             {
-                if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
+                if (card.Key is "COMMENT")
                 {
-                    if (card.Key is "COMMENT")
-                    {
-                        imageHeader.AddComment((string)card.Value);
-                    }
-                    else if (card.Key is "HISTORY")
-                    {
-                        imageHeader.AddHistory((string)card.Value);
-                    }
-                    else
-                    {
-                        imageHeader.Set(card.Key, card.Value, card.Comment);
-                    }
+                    imageHeader.AddComment((string)card.Value);
+                }
+                else if (card.Key is "HISTORY")
+                {
+                    imageHeader.AddHistory((string)card.Value);
+                }
+                else
+                {
+                    imageHeader.Set(card.Key, card.Value, card.Comment);
                 }
             }
-            imageHeader.Set("BUNIT", "electron");
-            writer.WriteImage<float>(imageHeader, Image, shape);
-            writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
-            if (compressMask)
-            {
-                WriteCompressedMask(writer, shape);
-            }
-            else
-            {
-                writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
-            }
-            if (ReadNoise is not null)
-            {
-                writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
-            }
-            if (Fibermap is not null)
-            {
-                writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(Fibermap));
-            }
-            extraHdus?.Invoke(writer);
-        });
+        }
+        imageHeader.Set("BUNIT", "electron");
+        writer.WriteImage<float>(imageHeader, Image, shape);
+        writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
+        if (compressMask)
+        {
+            WriteCompressedMask(writer, shape);
+        }
+        else
+        {
+            writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
+        }
+        if (ReadNoise is not null)
+        {
+            writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
+        }
+        if (Fibermap is not null)
+        {
+            writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(Fibermap));
+        }
+        extraHdus?.Invoke(writer);
     }
 
 
