@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using GpuExtract.Fits;
 
 namespace GpuExtract.Batch;
 
@@ -44,7 +45,8 @@ public sealed class Manifest
     /// <param name="path">The manifest file.</param>
     /// <param name="outputDirectory">Where relative output paths go; null = the manifest's directory.</param>
     /// <exception cref="ManifestException">the file is unreadable or a row is wrong (file, line, column).</exception>
-    public static Manifest Read(string path, string? outputDirectory = null)
+    /// <param name="allowOutside">Accept outputs outside the output directory (otherwise a row whose output escapes it is refused).</param>
+    public static Manifest Read(string path, string? outputDirectory = null, bool allowOutside = false)
     {
         string text;
         try
@@ -55,12 +57,17 @@ public sealed class Manifest
         {
             throw new ManifestException(path, null, null, $"cannot read the manifest: {e.Message}");
         }
-        return Parse(text, path, DetectFormat(path, text), outputDirectory);
+        return Parse(text, path, DetectFormat(path, text), outputDirectory, allowOutside);
     }
 
-    /// <summary>Parses manifest text as if read from <paramref name="path"/> (which anchors relative paths).</summary>
+    /// <summary>
+    /// Parses manifest text as if read from <paramref name="path"/> (which anchors relative paths).
+    /// Outputs are compared by real path (symlinked folders resolved) and file identity with each other,
+    /// with every input and with the manifest itself; unless <paramref name="allowOutside"/>, each must lie
+    /// inside the output directory (the manifest's folder or <paramref name="outputDirectory"/>).
+    /// </summary>
     /// <exception cref="ManifestException">a row is wrong.</exception>
-    public static Manifest Parse(string text, string path, ManifestFormat format, string? outputDirectory = null)
+    public static Manifest Parse(string text, string path, ManifestFormat format, string? outputDirectory = null, bool allowOutside = false)
     {
         string fullPath = System.IO.Path.GetFullPath(path);
         string baseDirectory = System.IO.Path.GetDirectoryName(fullPath)!;
@@ -69,17 +76,23 @@ public sealed class Manifest
 
         var entries = new List<ManifestEntry>();
         var outputs = new Dictionary<string, int>(StringComparer.Ordinal);
-        var inputs = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inputs = new FileIdentities();
+        inputs.Add(fullPath, 0);
         foreach (ManifestRow row in rows)
         {
             ManifestEntry entry = row.ToEntry(entries.Count, baseDirectory, outputBase);
-            if (outputs.TryGetValue(entry.Output, out int firstLine))
+            if (!allowOutside && !RealPath.IsWithin(entry.Output, outputBase))
+            {
+                throw row.Error("output", $"{entry.Output} is outside {outputBase}; outputs stay inside the manifest's folder (or --outdir) unless --allow-outside is given");
+            }
+            string realOutput = RealPath.Of(entry.Output);
+            if (outputs.TryGetValue(realOutput, out int firstLine))
             {
                 throw row.Error("output", $"{entry.Output} is already the output of line {firstLine}; every frame needs its own output");
             }
-            outputs[entry.Output] = row.Line;
-            inputs.TryAdd(entry.Input, row.Line);
-            inputs.TryAdd(entry.Psf, row.Line);
+            outputs[realOutput] = row.Line;
+            inputs.Add(entry.Input, row.Line);
+            inputs.Add(entry.Psf, row.Line);
             entries.Add(entry);
         }
         if (entries.Count == 0)
@@ -88,9 +101,11 @@ public sealed class Manifest
         }
         foreach (ManifestEntry entry in entries)
         {
-            if (inputs.TryGetValue(entry.Output, out int line))
+            if (inputs.Find(entry.Output) is int line)
             {
-                throw new ManifestException(path, entry.Line, null, $"output {entry.Output} is an input of line {line}; it would be overwritten");
+                throw new ManifestException(path, entry.Line, null, line == 0
+                    ? $"output {entry.Output} is the manifest itself; it would be overwritten"
+                    : $"output {entry.Output} is an input of line {line}; it would be overwritten");
             }
         }
         return new Manifest(fullPath, format, entries);
@@ -374,9 +389,12 @@ public sealed class Manifest
             return new ManifestEntry(index, Line, input, psf, output, camera, settings);
         }
 
-        private string Required(string name) =>
-            Text(name) ?? throw new ManifestException(path, Line, fields.TryGetValue(name, out var f) ? f.Where : null,
+        private string Required(string name)
+        {
+            string value = Text(name) ?? throw new ManifestException(path, Line, fields.TryGetValue(name, out var f) ? f.Where : null,
                 $"no {name} path given (every row needs input, psf and output)");
+            return value.Contains('\0', StringComparison.Ordinal) ? throw Error(name, $"the {name} path contains a NUL character") : value;
+        }
 
         private string? Text(string name) => fields.TryGetValue(name, out var field) ? field.Value?.Trim() is { Length: > 0 } text ? text : null : null;
 

@@ -16,6 +16,7 @@ public static class ErrorReport
         UsageException
         or FitsFormatException
         or OutputFileException
+        or InputFileException
         or PsfFormatException
         or ExtractionInputException
         or Core.Simulation.SimulationInputException

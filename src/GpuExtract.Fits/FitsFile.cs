@@ -46,10 +46,13 @@ public sealed class FitsFile : IDisposable
     /// <summary>
     /// Opens a plain or gzip-compressed FITS file; optionally verifies every HDU's checksums.
     /// Throws <see cref="FitsFormatException"/> for malformed content and <see cref="IOException"/>
-    /// (e.g. <see cref="FileNotFoundException"/>) when the file cannot be read.
+    /// (e.g. <see cref="FileNotFoundException"/>) when the file cannot be read, and
+    /// <see cref="InputFileException"/> for anything but a regular file (a FIFO is refused before it
+    /// is opened, since opening it would wait for a writer).
     /// </summary>
     public static FitsFile Open(string path, bool verifyChecksums = false)
     {
+        InputFile.RequireRegularOrMissing(path);
         Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         try
         {

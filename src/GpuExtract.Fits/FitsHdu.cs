@@ -189,10 +189,7 @@ public sealed class FitsHdu
         {
             return [];
         }
-        if (count > Array.MaxLength)
-        {
-            throw Error($"image of {count} values is too large for one array");
-        }
+        RequireOneArray<T>(count);
         LinearScaling scaling = ImageScaling(Header, Bitpix, "BSCALE", "BZERO", "BLANK");
         T[] result = GC.AllocateUninitializedArray<T>((int)count);
         if (PixelDecoder.CanDecodeInPlace<T>(Bitpix, scaling))
@@ -229,6 +226,19 @@ public sealed class FitsHdu
         return result;
     }
 
+    /// <summary>
+    /// Refuses an image whose values do not fit one .NET array in bytes (2³¹ − 1): spans of its bytes
+    /// could not be formed, and such an image is far beyond any CCD frame. Checked before allocating.
+    /// </summary>
+    internal void RequireOneArray<T>(long count) where T : unmanaged
+    {
+        long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (count > Array.MaxLength / size)
+        {
+            throw Error($"image of {count} values ({count * size} bytes as {typeof(T).Name}) is too large to read into one array (limit {Array.MaxLength} bytes)");
+        }
+    }
+
     /// <summary>Product of a shape's axes (1 for []... but 0 values for NAXIS = 0).</summary>
     internal static long ElementCount(int[] shape)
     {
@@ -246,6 +256,39 @@ public sealed class FitsHdu
             }
         }
         return count;
+    }
+
+    /// <summary>
+    /// Data size a header declares [bytes]: |BITPIX|/8 · GCOUNT · (PCOUNT + ΠNAXISn) (FITS 4.0 §4.4.1,
+    /// NAXIS1 left out of the product for random groups), saturating at <see cref="long.MaxValue"/>;
+    /// null when a mandatory keyword is missing or invalid.
+    /// </summary>
+    internal static long? DeclaredDataLength(FitsHeader header, bool primary)
+    {
+        int valueSize = header.GetIntOrNull("BITPIX") is long bitpix ? FitsLayout.BytesPerValue(bitpix) : 0;
+        long naxis = header.GetIntOrNull("NAXIS") ?? -1;
+        if (valueSize == 0 || naxis is < 0 or > 999)
+        {
+            return null;
+        }
+        bool groups = primary && header.GetBoolOrNull("GROUPS") == true && naxis > 0 && header.GetIntOrNull("NAXIS1") == 0;
+        long pcount = primary && !groups ? 0 : header.GetIntOrNull("PCOUNT") ?? 0;
+        long gcount = primary && !groups ? 1 : header.GetIntOrNull("GCOUNT") ?? 1;
+        Int128 product = naxis == 0 ? 0 : 1;
+        for (int i = groups ? 2 : 1; i <= naxis; i++)
+        {
+            if (header.GetIntOrNull($"NAXIS{i}") is not long axis || axis < 0)
+            {
+                return null;
+            }
+            product = Int128.Min(product * axis, long.MaxValue);
+        }
+        if (pcount < 0 || gcount < 0)
+        {
+            return null;
+        }
+        Int128 bytes = valueSize * (Int128)gcount * (pcount + product);
+        return bytes > long.MaxValue ? long.MaxValue : (long)bytes;
     }
 
     /// <summary>Scale, zero and blank of an image (or decompressed image) header.</summary>

@@ -3,40 +3,49 @@ using System.IO.Compression;
 namespace GpuExtract.Fits;
 
 /// <summary>
-/// Recognises gzip content by its magic bytes (1F 8B) and inflates it into memory, spilling to a
-/// delete-on-close temporary file beyond <see cref="MemoryLimit"/> so very large .fits.gz files
-/// do not need one huge array.
+/// Recognises gzip content by its magic bytes (1F 8B) and inflates it into memory, spilling to an
+/// unnamed temporary file beyond <see cref="MemoryLimit"/> so very large .fits.gz files do not need
+/// one huge array. Inflation stops where the FITS content ends by its own headers' account (see
+/// <see cref="DeclaredExtent"/>), so a small .gz cannot inflate without bound.
 /// </summary>
-internal static class GzipContent
+internal static partial class GzipContent
 {
     /// <summary>Largest decompressed size kept in memory [bytes].</summary>
     public const int MemoryLimit = 1 << 30;
 
+    private const int Chunk = 1 << 20;
+
     public static bool HasGzipMagic(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B;
 
-    /// <summary>Inflates all gzip members of <paramref name="compressed"/> into a random-access source.</summary>
-    public static ByteSource Inflate(Stream compressed, string displayName)
+    /// <summary>
+    /// Inflates the gzip members of <paramref name="compressed"/> into a random-access source, up to the
+    /// end of the FITS content its headers declare (plus one block to show what follows).
+    /// </summary>
+    /// <param name="memoryLimit">Bytes kept in memory before spilling [bytes].</param>
+    /// <param name="spillDirectory">Folder of the spill file; the system's temporary folder when null.</param>
+    public static ByteSource Inflate(Stream compressed, string displayName, int memoryLimit = MemoryLimit, string? spillDirectory = null)
     {
         FileStream? spill = null;
         try
         {
             using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
-            byte[] buffer = new byte[1 << 20];
+            var extent = new DeclaredExtent();
+            byte[] buffer = new byte[Math.Min(Chunk, memoryLimit)];
             int length = 0;
             while (true)
             {
                 if (spill is null && length == buffer.Length)
                 {
-                    if (buffer.Length >= MemoryLimit)
+                    if (buffer.Length >= memoryLimit)
                     {
-                        spill = CreateSpillFile();
+                        spill = CreateSpillFile(spillDirectory ?? Path.GetTempPath(), displayName);
                         spill.Write(buffer, 0, length);
-                        buffer = new byte[1 << 20];
+                        buffer = new byte[Chunk];
                         length = 0;
                     }
                     else
                     {
-                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, MemoryLimit));
+                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, memoryLimit));
                     }
                 }
                 if (spill is not null && length == buffer.Length)
@@ -49,7 +58,12 @@ internal static class GzipContent
                 {
                     break;
                 }
-                length += read;
+                int kept = extent.Consume(buffer.AsSpan(length, read));
+                length += kept;
+                if (extent.Ended)
+                {
+                    break;
+                }
             }
             if (spill is null)
             {
@@ -63,7 +77,8 @@ internal static class GzipContent
         }
         catch (InvalidDataException e)
         {
-            throw new FitsFormatException($"corrupt gzip data: {e.Message}", displayName, inner: e);
+            // .NET reports every zlib data error, a CRC mismatch included, as "unsupported compression method".
+            throw new FitsFormatException("corrupt gzip data: the deflate stream or its CRC-32/length trailer is damaged", displayName, inner: e);
         }
         finally
         {
@@ -71,13 +86,35 @@ internal static class GzipContent
         }
     }
 
-    private static FileStream CreateSpillFile()
+    /// <summary>
+    /// A read-write temporary file unlinked as soon as it is created: it has no name while in use, so
+    /// neither an exception nor SIGKILL can leave it behind, and the space returns when it is closed.
+    /// </summary>
+    private static FileStream CreateSpillFile(string directory, string displayName)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"gpuextract-fits-{Guid.NewGuid():N}.tmp");
-        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        // Earlier versions named their spill files until closed; those no process holds are leftovers.
+        TemporaryOutputFiles.RemoveUnlocked(directory, SpillName());
+        string path = Path.Combine(directory, $"gpuextract-fits-{Guid.NewGuid():N}.tmp");
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot inflate {displayName}: no room for its temporary copy in {directory}: {e.Message}", e);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(path);
+        }
+        return file;
     }
 
-    /// <summary>Decompressed bytes in a temporary file removed when the source is disposed.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^gpuextract-fits-[0-9a-f]{32}\\.tmp$")]
+    private static partial System.Text.RegularExpressions.Regex SpillName();
+
+    /// <summary>Decompressed bytes in an unnamed temporary file, released when the source is disposed.</summary>
     private sealed class SpillFileByteSource(FileStream file) : ByteSource
     {
         private readonly long _length = file.Length;

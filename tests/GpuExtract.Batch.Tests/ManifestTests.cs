@@ -15,7 +15,7 @@ public class ManifestTests
                       "\r\n" +
                       "preproc/b0.fits,/psf/psf-b0.fits,frames/frame-b0.fits,b0,,,,,,\r\n" +
                       "\"dir, with comma/r0.fits\",psf-r0.fits,/abs/frame-r0.fits,,6000,6100,0.5,0.02,25,50\r\n";
-        Manifest manifest = Manifest.Parse(text, CsvPath, ManifestFormat.Csv);
+        Manifest manifest = Manifest.Parse(text, CsvPath, ManifestFormat.Csv, allowOutside: true);
 
         Assert.Equal(2, manifest.Entries.Count);
         ManifestEntry b = manifest.Entries[0], r = manifest.Entries[1];
@@ -36,7 +36,7 @@ public class ManifestTests
     [Fact]
     public void OutputDirectory_AnchorsRelativeOutputsOnly()
     {
-        Manifest manifest = Manifest.Parse("input,psf,output\na.fits,p.fits,out/f.fits\nb.fits,p.fits,/abs/g.fits\n", CsvPath, ManifestFormat.Csv, "/scratch/run");
+        Manifest manifest = Manifest.Parse("input,psf,output\na.fits,p.fits,out/f.fits\nb.fits,p.fits,/abs/g.fits\n", CsvPath, ManifestFormat.Csv, "/scratch/run", allowOutside: true);
         Assert.Equal("/data/night/a.fits", manifest.Entries[0].Input);
         Assert.Equal("/data/night/p.fits", manifest.Entries[0].Psf);
         Assert.Equal("/scratch/run/out/f.fits", manifest.Entries[0].Output);

@@ -112,21 +112,4 @@ public class OutputVerificationTests
         Assert.Equal(OutputState.Invalid, check.State);
         Assert.Contains("no DATASUM/CHECKSUM", check.Problem);
     }
-
-    [Fact]
-    public void InterruptedWrites_RemovesOnlyThisOutputsTemporaryFiles()
-    {
-        using var directory = new BatchDirectory();
-        string output = directory.File("frame-r0.fits");
-        string[] leftovers = [directory.File($".frame-r0.fits.{Guid.NewGuid():N}.tmp"), directory.File($".frame-r0.fits.{Guid.NewGuid():N}.tmp")];
-        string[] kept = [directory.File($".frame-r0.fits.notahexguid.tmp"), directory.File($".frame-r1.fits.{Guid.NewGuid():N}.tmp"), output];
-        foreach (string file in leftovers.Concat(kept))
-        {
-            File.WriteAllText(file, "x");
-        }
-        Assert.Equal(2, InterruptedWrites.Remove(output));
-        Assert.All(leftovers, file => Assert.False(File.Exists(file), file));
-        Assert.All(kept, file => Assert.True(File.Exists(file), file));
-        Assert.Equal(0, InterruptedWrites.Remove(directory.File("sub/none.fits")));
-    }
 }

@@ -139,7 +139,7 @@ public sealed class ExtractCommandTests(SimulatedInputs inputs) : IClassFixture<
         string output = Path.Combine(inputs.Preproc, "frame.fits"); // a "directory" that is a file
         var (code, stderr) = ExtractExpectingFailure(output);
         Assert.Equal(2, code);
-        Assert.Contains("does not exist", stderr);
+        Assert.Contains("not a folder", stderr);
     }
 
     [Fact]

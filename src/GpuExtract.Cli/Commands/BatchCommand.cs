@@ -21,6 +21,7 @@ public sealed class BatchCommand : DocumentedCommand
     private readonly Option<string?> outdirOption = new("--outdir") { HelpName = "DIR", Description = "base of relative output paths, and where rank reports go (default: the manifest's directory)" };
     private readonly Option<string?> cameraOption = new("--camera") { HelpName = "b|r|z", Description = "DESI production settings for every frame the manifest gives no camera" };
     private readonly Option<bool> forceOption = new("--force") { Description = "re-extract frames whose output already exists and verifies" };
+    private readonly Option<bool> allowOutsideOption = new("--allow-outside") { Description = "accept outputs outside the manifest's folder (or --outdir)" };
     private readonly ExtractionOptionSet extraction = new();
 
     public BatchCommand() : base("batch", "Extract the frames of a manifest, shared among the ranks of a Slurm/MPI job")
@@ -28,7 +29,8 @@ public sealed class BatchCommand : DocumentedCommand
         Details = """
                 The manifest is CSV with a header row, or JSON lines (one object per line), with columns/keys
                   input, psf, output                       (required; relative paths are relative to the manifest,
-                                                            outputs to --outdir when given)
+                                                            outputs to --outdir when given, and must stay inside
+                                                            it unless --allow-outside)
                   camera, wmin, wmax, dw, psferr, specmin, nspec   (optional, per frame)
                 Settings, first found wins: the row's numbers, the command line's numbers, the row's camera,
                 --camera, the PSF's defaults. Cameras: b 3600,5800,0.8 with psferr 0.04; r 5760,7620,0.8;
@@ -44,6 +46,7 @@ public sealed class BatchCommand : DocumentedCommand
         Add(outdirOption);
         Add(cameraOption);
         Add(forceOption);
+        Add(allowOutsideOption);
         extraction.AddTo(this);
         SetAction(Run);
     }
@@ -64,7 +67,7 @@ public sealed class BatchCommand : DocumentedCommand
         RankPlacement placement;
         try
         {
-            manifest = Manifest.Read(manifestPath, outdir);
+            manifest = Manifest.Read(manifestPath, outdir, parse.GetValue(allowOutsideOption));
             placement = RankPlacement.Discover();
         }
         catch (Exception e) when (e is ManifestException or LauncherEnvironmentException)
@@ -106,7 +109,19 @@ public sealed class BatchCommand : DocumentedCommand
             Assigned = assigned,
             AssignedCost = assignedCost,
         };
-        report.Write(reportPath, finished: false);
+        // Rewritten every few seconds, not after every frame: its cost grows with the frames it lists.
+        var pacing = ReportPacing.Default;
+        var reportClock = Stopwatch.StartNew();
+        void WriteReportWhenDue()
+        {
+            if (pacing.IsDue(reportClock.Elapsed))
+            {
+                TimeSpan start = reportClock.Elapsed;
+                report.Write(reportPath, finished: false);
+                pacing.Written(start, reportClock.Elapsed);
+            }
+        }
+        WriteReportWhenDue();
 
         var run = Stopwatch.StartNew();
         int position = 0;
@@ -116,7 +131,7 @@ public sealed class BatchCommand : DocumentedCommand
             position++;
             var clock = Stopwatch.StartNew();
             ManifestEntry entry = loaded.Item;
-            FrameRecord record = Process(loaded, parse, settings[entry.Index], backend, threads) with { Cost = costs[entry.Index] };
+            FrameRecord record = Process(loaded, parse, settings[entry.Index], backend, threads, manifest.Path) with { Cost = costs[entry.Index] };
             record = record with { WallSeconds = loaded.WaitSeconds + clock.Elapsed.TotalSeconds };
             report.Add(record);
             Console.WriteLine($"{tag} frame {position}/{assigned.Length} (line {entry.Line}) {Describe(record)}");
@@ -124,7 +139,7 @@ public sealed class BatchCommand : DocumentedCommand
             {
                 Console.Error.WriteLine($"{tag} frame {entry.Input} (manifest line {entry.Line}) failed: {record.Error}");
             }
-            report.Write(reportPath, finished: false);
+            WriteReportWhenDue();
         }
         report.Write(reportPath, finished: true);
 
@@ -151,14 +166,14 @@ public sealed class BatchCommand : DocumentedCommand
             return new PreparedFrame(null, null, false, existing, verify, 0);
         }
         clock.Restart();
-        PreprocImage image = PreprocImage.Read(entry.Input);
         GaussHermitePsf psf = psfs.Load(entry.Psf, out bool reused);
+        PreprocImage image = PreprocImage.Read(entry.Input, psf);
         return new PreparedFrame(image, psf, reused, existing, verify, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Extracts and writes one prepared frame; any exception becomes the frame's error, and the run goes on.</summary>
     private FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, PreparedFrame> loaded, ParseResult parse, FrameSettings settings,
-        IExtractionBackend backend, int threads)
+        IExtractionBackend backend, int threads, string manifestPath)
     {
         ManifestEntry entry = loaded.Item;
         if (loaded.Error is { } readError)
@@ -182,9 +197,16 @@ public sealed class BatchCommand : DocumentedCommand
         try
         {
             CreateDirectory(Path.GetDirectoryName(entry.Output)!);
-            InterruptedWrites.Remove(entry.Output);
+            // The output is checked against this frame's inputs and the manifest by real path and identity
+            // (the manifest checked names; this catches what changed since), and committed only when written.
+            using var outputs = new OutputSet();
+            outputs.AddInput(entry.Input, "input preproc");
+            outputs.AddInput(entry.Psf, "PSF");
+            outputs.AddInput(manifestPath, "manifest");
+            OutputSet.Output frameOutput = outputs.Add(entry.Output, "frame");
             ExtractionOptions options = FrameOptions(parse, prepared.Psf!, settings);
-            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, entry.Output, null, times, showProgress: false);
+            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, frameOutput, null, times, showProgress: false);
+            outputs.Commit();
             return new FrameRecord
             {
                 Entry = entry,

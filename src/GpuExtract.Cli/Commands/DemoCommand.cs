@@ -7,6 +7,7 @@ using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
 using GpuExtract.Core.Validation;
+using GpuExtract.Fits;
 using GpuExtract.Qa;
 
 namespace GpuExtract.Cli.Commands;
@@ -77,12 +78,14 @@ public sealed class DemoCommand : DocumentedCommand
             $"simulated fibers {first}-{first + count - 1}, {w.Min}-{w.Max} A with the built-in synthetic PSF in {simulateSeconds:0.0} s"));
 
         string frameName = "in memory";
+        using var outputs = new OutputSet();
+        OutputSet.Output? frameOutput = null;
         if (directory is not null)
         {
-            string preproc = Path.Combine(directory, "preproc-demo.fits");
-            simulated.Write(preproc);
-            PsfWriter.Write(Path.Combine(directory, "psf-demo.fits"), psf.Coefficients);
+            simulated.Write(outputs.Add(Path.Combine(directory, "preproc-demo.fits"), "simulated preproc"));
+            PsfWriter.Write(outputs.Add(Path.Combine(directory, "psf-demo.fits"), "PSF"), psf.Coefficients);
             frameName = Path.Combine(directory, "frame-demo.fits");
+            frameOutput = outputs.Add(frameName, "frame");
         }
 
         var options = new ExtractionOptions
@@ -97,7 +100,8 @@ public sealed class DemoCommand : DocumentedCommand
         Frame frame;
         if (directory is not null)
         {
-            report = ExtractCommand.ExtractAndWrite(simulated.Image, psf, "psf-demo.fits", options, backend, threads, frameName, null, times);
+            report = ExtractCommand.ExtractAndWrite(simulated.Image, psf, "psf-demo.fits", options, backend, threads, frameOutput!, null, times);
+            outputs.Commit();
             frame = FrameFile.Read(frameName);
         }
         else

@@ -35,39 +35,43 @@ public sealed class ExtractCommand : DocumentedCommand
         string outputPath = parse.GetRequiredValue(output);
         string? modelPath = parse.GetValue(model);
         string? reportPath = parse.GetValue(jsonReport);
-        foreach (string? path in new[] { outputPath, modelPath, reportPath })
-        {
-            RequireWritableDirectory(path);
-        }
+
+        // Every output is checked against the inputs and the others, and opened, before any work;
+        // they appear together at the end or not at all.
+        using var outputs = new OutputSet();
+        outputs.AddInput(inputPath, "input preproc");
+        outputs.AddInput(psfPath, "PSF");
+        OutputSet.Output frameOutput = outputs.Add(outputPath, "frame");
+        OutputSet.Output? modelOutput = modelPath is null ? null : outputs.Add(modelPath, "model");
+        OutputSet.Output? reportOutput = reportPath is null ? null : outputs.Add(reportPath, "JSON report");
 
         var times = new StageTimes();
         var clock = Stopwatch.StartNew();
-        PreprocImage image = PreprocImage.Read(inputPath);
         GaussHermitePsf psfModel = GaussHermitePsf.Load(psfPath);
+        PreprocImage image = PreprocImage.Read(inputPath, psfModel);
         times.Read = clock.Elapsed.TotalSeconds;
 
         ExtractionOptions options = extraction.ToOptions(parse, psfModel, computeModel: modelPath is not null);
         int threads = extraction.Backend.ThreadCount(parse);
         using var backend = extraction.Backend.Create(parse, Console.Error);
-        var report = ExtractAndWrite(image, psfModel, psfPath, options, backend, threads, outputPath, modelPath, times);
-        Console.WriteLine(report.Summary());
-        if (reportPath is not null)
+        var report = ExtractAndWrite(image, psfModel, psfPath, options, backend, threads, frameOutput, modelOutput, times);
+        reportOutput?.Write(stream =>
         {
-            AtomicFile.Write(reportPath, stream =>
-            {
-                using var writer = new StreamWriter(stream, leaveOpen: true);
-                writer.Write(report.ToJson());
-            });
-        }
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(report.ToJson());
+        });
+        outputs.Commit();
+        Console.WriteLine(report.Summary());
         return 0;
     }
 
     /// <summary>
-    /// Extracts a frame, writes it (and the model image), and reports; shared with demo and batch
-    /// (which logs per frame and turns the patch progress off).
+    /// Extracts a frame, writes it (and the model image) into outputs of an <see cref="OutputSet"/> the
+    /// caller commits, and reports; shared with demo and batch (which logs per frame and turns the patch
+    /// progress off).
     /// </summary>
     public static ExtractionReport ExtractAndWrite(PreprocImage image, GaussHermitePsf psf, string psfName, ExtractionOptions options,
-        Core.Extraction.IExtractionBackend backend, int threads, string output, string? modelPath, StageTimes times, bool showProgress = true)
+        Core.Extraction.IExtractionBackend backend, int threads, OutputSet.Output output, OutputSet.Output? modelOutput, StageTimes times, bool showProgress = true)
     {
         var progress = showProgress ? new ProgressReporter(Console.Error, ProgressReporter.StandardErrorIsTerminal, "patches") : null;
         FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress is null ? null : progress.Report, times);
@@ -77,11 +81,10 @@ public sealed class ExtractCommand : DocumentedCommand
         Frame frame = result.Frame;
         DescribeProvenance(frame.Header, image, psf, psfName, options);
         FrameFile.Write(output, frame);
-        if (modelPath is not null && result.ModelImage is { } model)
+        if (modelOutput is not null && result.ModelImage is { } model)
         {
-            AtomicFile.Write(modelPath, stream =>
+            modelOutput.WriteFits(writer =>
             {
-                using var writer = new FitsWriter(stream, gzip: modelPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
                 var header = new FitsHeader();
                 header.Set("EXTNAME", "MODEL");
                 header.Set("BUNIT", "electron");
@@ -89,7 +92,7 @@ public sealed class ExtractCommand : DocumentedCommand
             });
         }
         times.Write = clock.Elapsed.TotalSeconds;
-        return new ExtractionReport(image.FileName, psfName, output, backend.Description, threads,
+        return new ExtractionReport(image.FileName, psfName, output.Path, backend.Description, threads,
             options.NSpec, options.Wavelengths.Length, result.PatchCount, result.UnusablePixels, times);
     }
 
@@ -117,18 +120,5 @@ public sealed class ExtractCommand : DocumentedCommand
         header.Set("PIXPADFR", options.PixPadFrac, "pixel-box padding fraction");
         header.Set("WAVEPDFR", options.WavePadFrac, "wavelength padding fraction");
         header.Set("NDECORR", options.DecorrelateFibers, "noise decorrelated across fibers");
-    }
-
-    private static void RequireWritableDirectory(string? path)
-    {
-        if (path is null)
-        {
-            return;
-        }
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
-        {
-            throw new ExtractionInputException($"{path}: output directory {directory} does not exist");
-        }
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
+using GpuExtract.Fits;
 
 namespace GpuExtract.Cli.Commands;
 
@@ -60,6 +61,15 @@ public sealed class SimulateCommand : DocumentedCommand
         {
             throw new UsageException("--psf and --synthetic-psf exclude each other: the first reads a PSF, the second writes the synthetic one");
         }
+        string? truthPath = parse.GetValue(truth);
+        using var outputs = new OutputSet();
+        if (psfPath is not null)
+        {
+            outputs.AddInput(psfPath, "input PSF");
+        }
+        OutputSet.Output preprocOutput = outputs.Add(outputPath, "simulated preproc");
+        OutputSet.Output? psfOutput = syntheticOut is null ? null : outputs.Add(syntheticOut, "synthetic PSF");
+        OutputSet.Output? truthOutput = truthPath is null ? null : outputs.Add(truthPath, "truth");
         FiberRange range = parse.GetRequiredValue(fibers);
         WavelengthGrid grid = parse.GetRequiredValue(wavelength);
         var options = new SimulationOptions
@@ -88,10 +98,10 @@ public sealed class SimulateCommand : DocumentedCommand
         {
             psf = SyntheticPsf.Default;
             psfName = SyntheticPsf.BuiltInName;
-            if (syntheticOut is not null)
+            if (psfOutput is not null)
             {
-                PsfWriter.Write(syntheticOut, psf.Coefficients);
-                psfName = Path.GetFileName(syntheticOut);
+                PsfWriter.Write(psfOutput, psf.Coefficients);
+                psfName = Path.GetFileName(psfOutput.Path);
             }
         }
 
@@ -104,12 +114,12 @@ public sealed class SimulateCommand : DocumentedCommand
         {
             throw new UsageException(error.Message);
         }
-        frame.Write(outputPath, includeNoiseless: parse.GetValue(noiseless), compressMask: parse.GetValue(compressMask));
-        string? truthPath = parse.GetValue(truth);
-        if (truthPath is not null)
+        frame.Write(preprocOutput, includeNoiseless: parse.GetValue(noiseless), compressMask: parse.GetValue(compressMask));
+        if (truthOutput is not null)
         {
-            frame.WriteTruth(truthPath);
+            frame.WriteTruth(truthOutput);
         }
+        outputs.Commit();
         Console.WriteLine(Summary(frame, outputPath, clock.Elapsed.TotalSeconds));
         return 0;
     }

@@ -57,7 +57,7 @@ public static class FrameExtraction
         }
         PatchPlan plan = PatchPlanner.Plan(psf, options);
         float[] weights = image.ComputeWeights();
-        RequireUsablePixels(image, weights, plan.Patches);
+        RequireUsablePixels(image, psf, weights, plan.Patches);
         var input = new FrameInput
         {
             NPixX = image.NPixX,
@@ -81,7 +81,7 @@ public static class FrameExtraction
     /// A frame whose every pixel under the patches has weight 0 (all NaN, masked or IVAR 0) cannot be
     /// extracted: that is bad input, not a result of zeros.
     /// </summary>
-    private static void RequireUsablePixels(PreprocImage image, float[] weights, PatchBatch patches)
+    private static void RequireUsablePixels(PreprocImage image, GaussHermitePsf psf, float[] weights, PatchBatch patches)
     {
         for (int p = 0; p < patches.Count; p++)
         {
@@ -98,7 +98,7 @@ public static class FrameExtraction
             }
         }
         throw new ExtractionInputException(
-            $"{image.FileName}: no usable pixel under the requested fibers (IMAGE/IVAR are NaN, masked or IVAR 0 everywhere there)");
+            $"{image.FileName}: no usable pixel under the requested fibers as the PSF {psf.Source} places them (IMAGE/IVAR are NaN, masked or IVAR 0 everywhere there, or the PSF's traces miss the data)");
     }
 
     private static double Lap(Stopwatch clock)

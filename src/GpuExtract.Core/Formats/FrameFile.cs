@@ -13,43 +13,48 @@ public static class FrameFile
     public static readonly string[] PassedThroughKeywords =
         ["CAMERA", "SPECGRPH", "EXPID", "NIGHT", "FLAVOR", "OBSTYPE", "EXPTIME", "TILEID", "MJD-OBS", "DATE-OBS", "SEED", "SIMULATD"];
 
-    /// <summary>Writes <paramref name="frame"/> atomically (temporary file + rename).</summary>
-    public static void Write(string path, Frame frame)
+    /// <summary>Writes <paramref name="frame"/> atomically (temporary file + rename); .gz names are gzip-compressed.</summary>
+    public static void Write(string path, Frame frame) => FitsWriter.WriteFile(path, writer => WriteHdus(writer, frame));
+
+    /// <summary>Writes <paramref name="frame"/> into an output of an <see cref="OutputSet"/> (it appears at the set's commit).</summary>
+    public static void Write(OutputSet.Output output, Frame frame)
     {
-        AtomicFile.Write(path, stream =>
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteFits(writer => WriteHdus(writer, frame));
+    }
+
+    private static void WriteHdus(FitsWriter writer, Frame frame)
+    {
+        int[] spectra = [frame.NSpec, frame.NWave];
+
+        var flux = new FitsHeader();
+        flux.Set("EXTNAME", "FLUX");
+        flux.Set("BUNIT", "electron/Angstrom");
+        foreach (var card in frame.Header)
         {
-            using var writer = new FitsWriter(stream, gzip: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
-            int[] spectra = [frame.NSpec, frame.NWave];
-
-            var flux = new FitsHeader();
-            flux.Set("EXTNAME", "FLUX");
-            flux.Set("BUNIT", "electron/Angstrom");
-            foreach (var card in frame.Header)
+            if (card.Key is not ("EXTNAME" or "BUNIT" or "COMMENT" or "HISTORY" or "") && card.Value is not null)
             {
-                if (card.Key is not ("EXTNAME" or "BUNIT" or "COMMENT" or "HISTORY" or "") && card.Value is not null)
-                {
-                    flux.Set(card.Key, card.Value, card.Comment);
-                }
+                flux.Set(card.Key, card.Value, card.Comment);
             }
-            flux.Set("SPECMIN", (long)frame.SpecMin, "first fiber");
-            flux.Set("NSPEC", (long)frame.NSpec, "number of fibers");
-            flux.Set("WAVEMIN", frame.Wavelength[0], "first wavelength [Angstrom]");
-            flux.Set("WAVEMAX", frame.Wavelength[^1], "last wavelength [Angstrom]");
-            flux.Set("WAVESTEP", frame.NWave > 1 ? (frame.Wavelength[^1] - frame.Wavelength[0]) / (frame.NWave - 1) : 0.0, "wavelength step [Angstrom]");
-            writer.WriteImage<float>(flux, ToSingle(frame.Flux), spectra);
+        }
+        flux.Set("SPECMIN", (long)frame.SpecMin, "first fiber");
+        flux.Set("NSPEC", (long)frame.NSpec, "number of fibers");
+        flux.Set("WAVEMIN", frame.Wavelength[0], "first wavelength [Angstrom]");
+        flux.Set("WAVEMAX", frame.Wavelength[^1], "last wavelength [Angstrom]");
+        flux.Set("WAVESTEP", frame.NWave > 1 ? (frame.Wavelength[^1] - frame.Wavelength[0]) / (frame.NWave - 1) : 0.0, "wavelength step [Angstrom]");
+        writer.WriteImage<float>(flux, ToSingle(frame.Flux), spectra);
 
-            writer.WriteImage<float>(HduHeaders.Named("IVAR", "(electron/Angstrom)**-2"), ToSingle(frame.Ivar), spectra);
-            writer.WriteImage<uint>(HduHeaders.Named("MASK", null), frame.Mask, spectra);
-            writer.WriteImage<double>(HduHeaders.Named("WAVELENGTH", "Angstrom"), frame.Wavelength, [frame.NWave]);
-            var resolution = HduHeaders.Named("RESOLUTION", null);
-            resolution.Set("NDIAG", (long)frame.DiagonalCount, "number of resolution diagonals");
-            writer.WriteImage<float>(resolution, ToSingle(frame.Resolution), [frame.NSpec, frame.DiagonalCount, frame.NWave]);
-            if (frame.Fibermap is not null)
-            {
-                writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(frame.Fibermap));
-            }
-            writer.WriteImage<float>(HduHeaders.Named("CHI2PIX", null), ToSingle(frame.Chi2Pix), spectra);
-        });
+        writer.WriteImage<float>(HduHeaders.Named("IVAR", "(electron/Angstrom)**-2"), ToSingle(frame.Ivar), spectra);
+        writer.WriteImage<uint>(HduHeaders.Named("MASK", null), frame.Mask, spectra);
+        writer.WriteImage<double>(HduHeaders.Named("WAVELENGTH", "Angstrom"), frame.Wavelength, [frame.NWave]);
+        var resolution = HduHeaders.Named("RESOLUTION", null);
+        resolution.Set("NDIAG", (long)frame.DiagonalCount, "number of resolution diagonals");
+        writer.WriteImage<float>(resolution, ToSingle(frame.Resolution), [frame.NSpec, frame.DiagonalCount, frame.NWave]);
+        if (frame.Fibermap is not null)
+        {
+            writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(frame.Fibermap));
+        }
+        writer.WriteImage<float>(HduHeaders.Named("CHI2PIX", null), ToSingle(frame.Chi2Pix), spectra);
     }
 
     /// <summary>Reads a frame written by <see cref="Write"/> or by the reference code.</summary>

@@ -1,4 +1,5 @@
 using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Psf;
 using GpuExtract.Fits;
 
 namespace GpuExtract.Core.Formats;
@@ -99,7 +100,21 @@ public sealed record PreprocImage
     /// </summary>
     /// <exception cref="ExtractionInputException">a required HDU is missing or shapes disagree.</exception>
     /// <exception cref="FitsFormatException">the file is not valid FITS.</exception>
-    public static PreprocImage Read(string path)
+    public static PreprocImage Read(string path) => ReadChecked(path, expected: null);
+
+    /// <summary>
+    /// Reads a preproc file for extraction with <paramref name="psf"/>: the image shape is checked
+    /// against the PSF's CCD (NPIX_Y × NPIX_X) from the headers alone, before any pixel is read, so a
+    /// file declaring a huge image costs nothing to refuse.
+    /// </summary>
+    /// <exception cref="ExtractionInputException">the shapes disagree (naming both files), or as <see cref="Read(string)"/>.</exception>
+    public static PreprocImage Read(string path, GaussHermitePsf psf)
+    {
+        ArgumentNullException.ThrowIfNull(psf);
+        return ReadChecked(path, psf);
+    }
+
+    private static PreprocImage ReadChecked(string path, GaussHermitePsf? expected)
     {
         using var file = FitsFile.Open(path);
         FitsHdu imageHdu = FindImage(file, path);
@@ -107,6 +122,11 @@ public sealed record PreprocImage
         if (shape.Length != 2 || shape[0] <= 0 || shape[1] <= 0)
         {
             throw new ExtractionInputException($"{path}: HDU {imageHdu.Index} (IMAGE) must be a 2-D image, found shape ({string.Join(", ", shape)})");
+        }
+        if (expected is not null && (shape[0] != expected.NPixY || shape[1] != expected.NPixX))
+        {
+            throw new ExtractionInputException(
+                $"{path}: IMAGE is {shape[1]} x {shape[0]} pixels but the PSF {expected.Source} describes a {expected.NPixX} x {expected.NPixY} CCD (NPIX_X x NPIX_Y)");
         }
         float[] image = imageHdu.ReadImage<float>();
         float[] ivar = ReadPlane(file, path, "IVAR", shape, required: true)!;
@@ -133,53 +153,59 @@ public sealed record PreprocImage
     /// <c>.gz</c> names are gzip-compressed. With <paramref name="compressMask"/> MASK is a RICE_1
     /// tile-compressed image with one-row tiles, int16 when every value fits (as DESI's files), else int32.
     /// </summary>
-    public void Write(string path, Action<FitsWriter>? extraHdus = null, bool compressMask = false)
+    public void Write(string path, Action<FitsWriter>? extraHdus = null, bool compressMask = false) =>
+        FitsWriter.WriteFile(path, writer => WriteHdus(writer, extraHdus, compressMask));
+
+    /// <summary>As <see cref="Write(string, Action{FitsWriter}?, bool)"/>, into an output of an <see cref="OutputSet"/>.</summary>
+    public void Write(OutputSet.Output output, Action<FitsWriter>? extraHdus = null, bool compressMask = false)
     {
-        AtomicFile.Write(path, stream =>
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteFits(writer => WriteHdus(writer, extraHdus, compressMask));
+    }
+
+    private void WriteHdus(FitsWriter writer, Action<FitsWriter>? extraHdus, bool compressMask)
+    {
+        int[] shape = [NPixY, NPixX];
+        var imageHeader = new FitsHeader();
+        imageHeader.Set("EXTNAME", "IMAGE");
+        foreach (var card in Header)
         {
-            using var writer = new FitsWriter(stream, gzip: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
-            int[] shape = [NPixY, NPixX];
-            var imageHeader = new FitsHeader();
-            imageHeader.Set("EXTNAME", "IMAGE");
-            foreach (var card in Header)
+            if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
             {
-                if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
+                if (card.Key is "COMMENT")
                 {
-                    if (card.Key is "COMMENT")
-                    {
-                        imageHeader.AddComment((string)card.Value);
-                    }
-                    else if (card.Key is "HISTORY")
-                    {
-                        imageHeader.AddHistory((string)card.Value);
-                    }
-                    else
-                    {
-                        imageHeader.Set(card.Key, card.Value, card.Comment);
-                    }
+                    imageHeader.AddComment((string)card.Value);
+                }
+                else if (card.Key is "HISTORY")
+                {
+                    imageHeader.AddHistory((string)card.Value);
+                }
+                else
+                {
+                    imageHeader.Set(card.Key, card.Value, card.Comment);
                 }
             }
-            imageHeader.Set("BUNIT", "electron");
-            writer.WriteImage<float>(imageHeader, Image, shape);
-            writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
-            if (compressMask)
-            {
-                WriteCompressedMask(writer, shape);
-            }
-            else
-            {
-                writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
-            }
-            if (ReadNoise is not null)
-            {
-                writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
-            }
-            if (Fibermap is not null)
-            {
-                writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(Fibermap));
-            }
-            extraHdus?.Invoke(writer);
-        });
+        }
+        imageHeader.Set("BUNIT", "electron");
+        writer.WriteImage<float>(imageHeader, Image, shape);
+        writer.WriteImage<float>(HduHeaders.Named("IVAR", "electron**-2"), Ivar, shape);
+        if (compressMask)
+        {
+            WriteCompressedMask(writer, shape);
+        }
+        else
+        {
+            writer.WriteImage<int>(HduHeaders.Named("MASK", null), Mask, shape);
+        }
+        if (ReadNoise is not null)
+        {
+            writer.WriteImage<float>(HduHeaders.Named("READNOISE", "electron"), ReadNoise, shape);
+        }
+        if (Fibermap is not null)
+        {
+            writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(Fibermap));
+        }
+        extraHdus?.Invoke(writer);
     }
 
 

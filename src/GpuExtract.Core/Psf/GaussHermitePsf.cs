@@ -29,6 +29,7 @@ public sealed class GaussHermitePsf
     {
         ArgumentNullException.ThrowIfNull(c);
         c.Validate(source);
+        Source = source;
         Coefficients = c;
         Source = source;
         _geometry = new SpotGeometry(c.HalfSizeX, c.HalfSizeY, c.GhDegX, c.GhDegY, c.NPixX, c.NPixY);

@@ -14,7 +14,17 @@ public static class PsfWriter
     /// (<see cref="PsfFormatException"/> naming <paramref name="path"/>); every parameter must have the
     /// same number of Legendre coefficients, as the table's COEFF column has one cell size.
     /// </summary>
-    public static void Write(string path, GaussHermitePsfCoefficients c)
+    public static void Write(string path, GaussHermitePsfCoefficients c) => FitsWriter.WriteFile(path, Hdus(path, c));
+
+    /// <summary>As <see cref="Write(string, GaussHermitePsfCoefficients)"/>, into an output of an <see cref="OutputSet"/>.</summary>
+    public static void Write(OutputSet.Output output, GaussHermitePsfCoefficients c)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteFits(Hdus(output.Path, c));
+    }
+
+    /// <summary>Validates the coefficients (naming <paramref name="path"/>) and returns the writer of the three HDUs.</summary>
+    private static Action<FitsWriter> Hdus(string path, GaussHermitePsfCoefficients c)
     {
         ArgumentNullException.ThrowIfNull(c);
         c.Validate(path);
@@ -70,12 +80,12 @@ public static class PsfWriter
             .AddStringColumn("PARAM", [.. names], Math.Max(8, names.Max(n => n.Length)))
             .AddColumn("COEFF", coefficients, [nfiber, ncoef]);
 
-        FitsWriter.WriteFile(path, w =>
+        return w =>
         {
             w.WriteImage<double>(xHeader, Flatten(c.XTrace), [nfiber, c.XTrace.GetLength(1)]);
             w.WriteImage<double>(yHeader, Flatten(c.YTrace), [nfiber, c.YTrace.GetLength(1)]);
             w.WriteTable(psfHeader, table);
-        });
+        };
     }
 
     private static void TraceKeywords(FitsHeader h, int fiberMin, int fiberMax, double waveMin, double waveMax)

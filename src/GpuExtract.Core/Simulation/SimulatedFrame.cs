@@ -38,9 +38,15 @@ public sealed class SimulatedFrame
     /// TRUTHWAVE after MASK, and NOISELESS (float64 over the region) when <paramref name="includeNoiseless"/>;
     /// MASK RICE_1 tile-compressed as in DESI's files when <paramref name="compressMask"/>.
     /// </summary>
-    public void Write(string path, bool includeNoiseless = false, bool compressMask = false)
-    {
-        Image.Write(path, writer =>
+    public void Write(string path, bool includeNoiseless = false, bool compressMask = false) =>
+        Image.Write(path, ExtraHdus(includeNoiseless), compressMask);
+
+    /// <summary>As <see cref="Write(string, bool, bool)"/>, into an output of an <see cref="OutputSet"/>.</summary>
+    public void Write(OutputSet.Output output, bool includeNoiseless = false, bool compressMask = false) =>
+        Image.Write(output, ExtraHdus(includeNoiseless), compressMask);
+
+    /// <summary>The HDUs after MASK: FIBERMAP, TRUTH, TRUTHWAVE and optionally NOISELESS.</summary>
+    private Action<FitsWriter> ExtraHdus(bool includeNoiseless) => writer =>
         {
             WriteFibermap(writer);
             WriteTruth(writer);
@@ -57,18 +63,22 @@ public sealed class SimulatedFrame
                 header.Set("NPIX_Y", Image.NPixY, "CCD rows");
                 writer.WriteImage<double>(header, Noiseless, [Region.Height, Region.Width]);
             }
-        }, compressMask);
-    }
+        };
 
     /// <summary>Writes the truth alone: TRUTH (primary), TRUTHWAVE and FIBERMAP, atomically.</summary>
-    public void WriteTruth(string path)
+    public void WriteTruth(string path) => FitsWriter.WriteFile(path, WriteTruthHdus);
+
+    /// <summary>As <see cref="WriteTruth(string)"/>, into an output of an <see cref="OutputSet"/>.</summary>
+    public void WriteTruth(OutputSet.Output output)
     {
-        AtomicFile.Write(path, stream =>
-        {
-            using var writer = new FitsWriter(stream, gzip: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
-            WriteTruth(writer);
-            WriteFibermap(writer);
-        });
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteFits(WriteTruthHdus);
+    }
+
+    private void WriteTruthHdus(FitsWriter writer)
+    {
+        WriteTruth(writer);
+        WriteFibermap(writer);
     }
 
     /// <summary>FIBERMAP columns as the reference's: FIBER, OBJTYPE, TRUTHTYPE, Z, FIBER_THROUGHPUT.</summary>

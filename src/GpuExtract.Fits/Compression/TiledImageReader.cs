@@ -21,6 +21,7 @@ internal static class TiledImageReader
     public static T[] Read<T>(FitsHdu hdu, FitsTable table) where T : unmanaged
     {
         var tiles = TileGeometry.Read(hdu, table);
+        hdu.RequireOneArray<T>(tiles.PixelCount);
         LinearScaling scaling = FitsHdu.ImageScaling(hdu.Header, hdu.Bitpix, "BSCALE", "BZERO", "BLANK");
         return hdu.Bitpix switch
         {

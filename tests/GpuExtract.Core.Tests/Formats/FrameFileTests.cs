@@ -92,6 +92,23 @@ public sealed class FrameFileTests : IDisposable
     }
 
     [Fact]
+    public void Write_ThroughAnOutputSet_AppearsOnlyAtCommitAndReadsBack()
+    {
+        Frame frame = Sample();
+        string path = Path.Combine(directory, "frame.fits.gz");
+        using (var outputs = new OutputSet())
+        {
+            FrameFile.Write(outputs.Add(path, "frame"), frame);
+            Assert.False(File.Exists(path), "the frame appeared before the set was committed");
+            outputs.Commit();
+        }
+        Frame back = FrameFile.Read(path);
+        Assert.Equal(frame.Wavelength, back.Wavelength);
+        Assert.Equal(frame.Flux.Select(v => (double)(float)v), back.Flux);
+        Assert.Single(Directory.GetFiles(directory));
+    }
+
+    [Fact]
     public void Write_ToMissingDirectory_LeavesNothing()
     {
         string path = Path.Combine(directory, "no-such-dir", "frame.fits");
