@@ -94,9 +94,10 @@ prepare() {
     fi
     echo "== full frame fingerprint (simulated again on the GPU machine)"
     mkdir -p "$prepared/work-full"
-    "$gx" simulate --fibers 0-499 --seed "$full_seed" -w "$wave" -o "$prepared/work-full/preproc.fits" \
-        --synthetic-psf "$prepared/work-full/psf.fits" > /dev/null
-    sha256sum "$prepared/work-full/preproc.fits" | awk '{ print $1 }' > "$prepared/full-preproc.sha256"
+    # The same file names as in `run`: the PSF's name is written into the preproc header.
+    "$gx" simulate --fibers 0-499 --seed "$full_seed" -w "$wave" -o "$prepared/work-full/full-preproc.fits" \
+        --synthetic-psf "$prepared/work-full/full-psf.fits" > /dev/null
+    sha256sum "$prepared/work-full/full-preproc.fits" | awk '{ print $1 }' > "$prepared/full-preproc.sha256"
     rm -rf "$prepared/work-full"
     echo "prepared: $prepared ($(du -sm "$prepared" | cut -f1) MB)"
     set +e

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace GpuExtract.EighStudy;
 
 /// <summary>
-/// The eigh size-scaling study (issue #6): for every input family and order n, batch size, precision and method,
+/// The eigh size-scaling study (perf/README.md): for every input family and order n, batch size, precision and method,
 /// times the decomposition of a batch (warm-ups, then repeats; median and minimum), splits batches that do not
 /// fit the method's memory, skips points projected beyond the time budget, and validates the eigenpairs of up to
 /// <see cref="EighBenchmarkOptions.ValidatedMatrices"/> matrices of the last repeat (<see cref="EighValidation"/>).

@@ -20,7 +20,7 @@ public static class EighPrecisions
     public static int ElementBytes(this EighPrecision precision) => precision == EighPrecision.Double ? sizeof(double) : sizeof(float);
 
     /// <summary>
-    /// Largest accepted ‖Av − λv‖₂/‖A‖_F and |VᵀV − I| entry (issue #6): 1e-10 in float64 and 1e-4 in float32,
+    /// Largest accepted ‖Av − λv‖₂/‖A‖_F and |VᵀV − I| entry (the study's acceptance limits): 1e-10 in float64 and 1e-4 in float32,
     /// about 10⁶ and 10³ times the unit roundoff, so a correct backward-stable solver passes at every n up to
     /// 4096 while a wrong eigenpair (errors of order ‖A‖) or a lost digit pattern fails.
     /// </summary>

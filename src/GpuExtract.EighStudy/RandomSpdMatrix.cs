@@ -10,7 +10,7 @@ namespace GpuExtract.EighStudy;
 /// </summary>
 public static class RandomSpdMatrix
 {
-    /// <summary>Condition number of the benchmark's random inputs (issue #6: "about 1e8").</summary>
+    /// <summary>Condition number of the benchmark's random inputs: about 1e8, as the study specifies.</summary>
     public const double DefaultCondition = 1e8;
 
     /// <summary>A new n × n row-major SPD matrix with condition <paramref name="condition"/>, reproducible from <paramref name="seed"/>.</summary>

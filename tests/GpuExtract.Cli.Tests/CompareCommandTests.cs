@@ -1,8 +1,8 @@
 using System.Text.Json;
 using GpuExtract.Cli;
-using GpuExtract.Cli.Commands;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
+using GpuExtract.Core.Validation;
 using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cuda.Tests.Pipeline;
@@ -35,19 +35,7 @@ public sealed class CompareCommandTests : IDisposable
         flux[bin] += pull / Math.Sqrt(frame.Ivar[bin]);
         ivar[bin + 1] *= ivarFactor;
         resolution[bin + 2] += resolutionShift;
-        return new Frame
-        {
-            SpecMin = frame.SpecMin,
-            NSpec = frame.NSpec,
-            Wavelength = frame.Wavelength,
-            Flux = flux,
-            Ivar = ivar,
-            Mask = frame.Mask,
-            DiagonalCount = frame.DiagonalCount,
-            Resolution = resolution,
-            Chi2Pix = frame.Chi2Pix,
-            PixmaskFraction = frame.PixmaskFraction,
-        };
+        return frame with { Flux = flux, Ivar = ivar, Resolution = resolution };
     }
 
     [Fact]
@@ -63,44 +51,33 @@ public sealed class CompareCommandTests : IDisposable
         FrameFile.Write(far, Perturbed(frame, bin, 3e-4, 1 + 5e-7, 5e-7));
 
         // Files store float32: the comparison sees the perturbations to float32 rounding (~1e-7 relative).
-        FrameComparison same = FrameComparison.Measure(FrameFile.Read(reference), FrameFile.Read(reference));
+        FrameAgreement same = FrameAgreement.Measure(FrameFile.Read(reference), FrameFile.Read(reference));
         Assert.Equal(0, same.MaxPull);
         Assert.Equal(0, same.MaxIvarRelative);
-        FrameComparison near = FrameComparison.Measure(FrameFile.Read(close), FrameFile.Read(reference));
+        FrameAgreement near = FrameAgreement.Measure(FrameFile.Read(close), FrameFile.Read(reference));
         Assert.InRange(near.MaxPull, 4.5e-5, 5.5e-5);
         Assert.InRange(near.MaxIvarRelative, 3e-7, 7e-7);
         Assert.InRange(near.MaxResolution, 3e-7, 7e-7);
         Assert.Equal(0, near.MaskDifferences);
 
         string json = Path.Combine(_directory, "close.json");
-        Assert.Equal(0, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([close, reference, "--json", json])));
+        Assert.Equal(0, Program.Run(["compare", close, reference, "--json", json], Console.Out, Console.Error));
         using (JsonDocument document = JsonDocument.Parse(File.ReadAllText(json)))
         {
             Assert.True(document.RootElement.GetProperty("pass").GetBoolean());
             Assert.InRange(document.RootElement.GetProperty("max_pull").GetDouble(), 4.5e-5, 5.5e-5);
         }
-        Assert.Equal(1, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([far, reference])));
+        Assert.Equal(1, Program.Run(["compare", far, reference], Console.Out, Console.Error));
         // The reference-code limits are far looser.
-        Assert.Equal(0, CompareCommand.Spec.Run(CompareCommand.Spec.Parse([far, reference, "--reference"])));
+        Assert.Equal(0, Program.Run(["compare", far, reference, "--reference"], Console.Out, Console.Error));
     }
 
     [Fact]
     public void Compare_FramesOfDifferentShape_IsAnInputError()
     {
         Frame frame = Extract();
-        var shorter = new Frame
-        {
-            SpecMin = frame.SpecMin,
-            NSpec = frame.NSpec - 1,
-            Wavelength = frame.Wavelength,
-            Flux = frame.Flux,
-            Ivar = frame.Ivar,
-            Mask = frame.Mask,
-            DiagonalCount = frame.DiagonalCount,
-            Resolution = frame.Resolution,
-            Chi2Pix = frame.Chi2Pix,
-        };
-        var error = Assert.Throws<ExtractionInputException>(() => FrameComparison.Measure(shorter, frame));
+        Frame shorter = frame with { NSpec = frame.NSpec - 1 };
+        var error = Assert.Throws<ExtractionInputException>(() => FrameAgreement.Measure(shorter, frame));
         Assert.Contains("differ in shape", error.Message);
     }
 
@@ -112,8 +89,8 @@ public sealed class CompareCommandTests : IDisposable
         SmallFrame.Instance.Simulated.Write(preproc);
         Core.Psf.PsfWriter.Write(psf, SmallFrame.Instance.Psf.Coefficients);
         string json = Path.Combine(_directory, "bench.json");
-        int code = GpuBenchmarkCommand.Spec.Run(GpuBenchmarkCommand.Spec.Parse(
-            ["-i", preproc, "-p", psf, "-w", "5760,5840,0.8", "--specmin", "0", "--nspec", "8", "--bundlesize", "8", "--backend", "cpu", "--threads", "2", "--repeat", "2", "--json", json]));
+        int code = Program.Run(
+            ["gpu-benchmark", "-i", preproc, "-p", psf, "-w", "5760,5840,0.8", "--specmin", "0", "--nspec", "8", "--bundlesize", "8", "--backend", "cpu", "--threads", "2", "--repeat", "2", "--json", json], Console.Out, Console.Error);
         Assert.Equal(0, code);
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement root = document.RootElement;

@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>
-/// Level-1 operations on contiguous rows of row-major matrices (dot, axpy, plane rotations), with
+/// Level-1 operations on contiguous rows of row-major matrices (dot, sum, axpy, plane rotations), with
 /// <see cref="Vector{T}"/>. The managed factorisations are arranged so that every inner loop is one
-/// of these over a contiguous row, never a strided column.
+/// of these over a contiguous row, never a strided column; the extraction's stamp-row products
+/// (normal equations, model image, resolution rows) use the same ones.
 /// </summary>
 internal static class RowOperations
 {
@@ -36,6 +37,17 @@ internal static class RowOperations
         for (; i < n; i++)
         {
             sum += Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+        }
+        return sum;
+    }
+
+    /// <summary>Σ x[i] in index order (a stamp row's weight: ~17 values, too short for vectors to pay).</summary>
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
         }
         return sum;
     }

@@ -78,7 +78,9 @@ public sealed partial class NvrtcCompilerTests(ITestOutputHelper output)
         output.WriteLine(report.ToString());
         if (Environment.GetEnvironmentVariable("GPUEXTRACT_KERNEL_REPORT") is { Length: > 0 } path)
         {
-            File.WriteAllText(path, $"Kernel resources from ptxas (NVRTC {compiler.Version}, {string.Join(' ', NvrtcCompiler.Options)} -Xptxas -v)\n\n{report}");
+            File.WriteAllText(path, $"# Kernel resources\n\nFrom ptxas through NVRTC {compiler.Version} ({string.Join(' ', NvrtcCompiler.Options)} -Xptxas -v), no GPU needed:\n" +
+                "`GPUEXTRACT_KERNEL_REPORT=$PWD/perf/results/kernel-resources.md dotnet test tests/GpuExtract.Cuda.Tests -c Release --filter NvrtcCompilerTests`.\n\n" +
+                report);
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }

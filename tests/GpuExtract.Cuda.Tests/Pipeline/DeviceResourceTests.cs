@@ -12,7 +12,7 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 /// <summary>
 /// The device's resources on the emulated device: which eigensolver a cuSOLVER without cusolverDnXsyevBatched
 /// gets, the memory budget with the libraries' and the eigensolver's workspaces and with several ranks on one
-/// device, and a batch with no kept fiber. Results are compared with the CPU backend (FrameAgreement's
+/// device, and a batch with no kept fiber. Results are compared with the CPU backend (BackendAgreement's
 /// GPU-vs-CPU tolerances: pull &lt; 1e-4, resolution &lt; 1e-6 absolute, ivar &lt; 1e-6 relative).
 /// </summary>
 [Collection("emulated device")]
@@ -90,7 +90,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
         using var device = new EmulatedDevice { Capabilities = WithoutXsyevBatched, KernelEigensolver = kernel };
         using CudaBackend backend = Backend(device);
         FrameExtraction.Result gpu = FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, backend);
-        var agreement = FrameAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
+        var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
         output.WriteLine($"eigh by {backend.EigenMethod}: {kernel.Matrices} matrices by the kernel, {device.SyevdLoopMatrices} by syevd one at a time; {agreement}");
         Assert.True(kernel.Matrices > 0, "the batched kernel was not used");
         Assert.Equal(0, device.SyevdLoopMatrices);
@@ -144,7 +144,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
         using var device = new EmulatedDevice { MemoryLimit = frame + free, LibraryReserveBytes = free / 5 };
         using CudaBackend backend = Backend(device, memoryFraction: 1.0);
         FrameExtraction.Result gpu = FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, backend);
-        var agreement = FrameAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
+        var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
         output.WriteLine($"frame {frame / 1e6:0.0} MB, whole-frame batch {batch / 1e6:0.0} MB, free {free / 1e6:0.0} MB: " +
             $"{backend.Batches} batches, {backend.Halvings} halvings, peak {device.PeakUsed / 1e6:0.0} MB of {device.MemoryLimit / 1e6:0.0} MB");
         Assert.True(backend.Batches > 2, "the budget did not bind: the test needs more than one batch per fiber count");
