@@ -204,7 +204,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
         Assert.False(device.LaunchCounts.ContainsKey("resolution_bins"), "resolution_bins launched for a batch without problems");
         Assert.False(device.LaunchCounts.ContainsKey("bin_diagnostics"), "bin_diagnostics launched for a batch without problems");
         Assert.Equal(0, backend.CpuPatches);
-        // The model is A·f of the same normal equations; 1e-6 relative to the largest model value, as FrameAgreement's model tolerance.
+        // The model is A·f of the same normal equations; 1e-6 relative to the largest model value, as BackendAgreement's model tolerance.
         double scale = cpuResults.Model.Max(Math.Abs);
         Assert.True(scale > 0);
         for (int i = 0; i < cpuResults.Model.Length; i++)

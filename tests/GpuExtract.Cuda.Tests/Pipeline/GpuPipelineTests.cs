@@ -26,7 +26,7 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
     }
 
     private static CudaBackend OpenGpu(TextWriter? log = null) =>
-        CudaBackend.Create(0, new CudaBackendOptions { LapackFactory = Lapack, CpuThreads = Environment.ProcessorCount, FallbackToCpu = false, Log = log });
+        CudaBackend.Create(0, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(Environment.ProcessorCount, Lapack), FallbackToCpu = false, Log = log });
 
     [SkippableTheory]
     [InlineData(false)]
