@@ -108,6 +108,11 @@ public sealed class EighBenchmark(EighBenchmarkOptions options, IReadOnlyList<IE
             Status = EighPointStatus.Skipped,
         };
 
+        if (method.UnsupportedSize(n, precision) is string tooLarge)
+        {
+            return point with { Note = tooLarge };
+        }
+
         // Split into chunks that fit the method's memory (halving until one does).
         int chunk = batchSize;
         while (chunk > 1 && method.MemoryBytes(n, chunk, precision) > method.MemoryAvailable)

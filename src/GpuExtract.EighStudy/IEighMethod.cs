@@ -21,6 +21,12 @@ public interface IEighMethod : IDisposable
     string? Unsupported(EighPrecision precision);
 
     /// <summary>
+    /// Null when the method decomposes n × n matrices of <paramref name="precision"/>; otherwise why not (one line),
+    /// e.g. cuSOLVER's syevjBatched beyond n = 32 or a kernel beyond its shared memory. Such points are skipped.
+    /// </summary>
+    string? UnsupportedSize(int n, EighPrecision precision) => null;
+
+    /// <summary>
     /// Bytes one call for <paramref name="count"/> matrices of order <paramref name="n"/> uses: the batch
     /// (<see cref="EighBatch.Bytes"/>) plus the method's own workspace (per worker thread, or on the device).
     /// </summary>

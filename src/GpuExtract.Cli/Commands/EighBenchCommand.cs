@@ -3,7 +3,11 @@ using System.Globalization;
 using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Cuda;
+using GpuExtract.Cuda.Device;
+using GpuExtract.Cuda.Kernels;
 using GpuExtract.EighStudy;
+using GpuExtract.EighStudy.Cuda;
 
 namespace GpuExtract.Cli.Commands;
 
@@ -24,12 +28,7 @@ public sealed class EighBenchCommand : DocumentedCommand
     ];
 
     /// <summary>GPU methods, run by the CUDA backend.</summary>
-    public static readonly IReadOnlyList<(string Name, string Summary)> CudaMethods =
-    [
-        ("cusolver-syevd", "cusolverDnXsyevd, one matrix per call"),
-        ("cusolver-syevj-batched", "cusolverDnDsyevjBatched (Jacobi, n <= 32 in cuSOLVER)"),
-        ("cusolver-xsyev-batched", "cusolverDnXsyevBatched (CUDA 12.6+)"),
-    ];
+    public static readonly IReadOnlyList<(string Name, string Summary)> CudaMethods = CudaEighMethod.Methods;
 
     /// <summary>Methods run when --methods is not given.</summary>
     public const string DefaultMethods = "lapack,lapack-1core,managed";
@@ -110,12 +109,13 @@ public sealed class EighBenchCommand : DocumentedCommand
             }
         }
         string[] cudaRequested = [.. methodNames.Where(n => CudaMethods.Any(m => m.Name == n))];
-        if (backends.Contains("cuda") || cudaRequested.Length > 0)
+        bool cudaRun = backends.Contains("cuda") || cudaRequested.Length > 0;
+        if (cudaRun && !CudaProbe.Result.Usable)
         {
-            // No CUDA backend in this build: say what is missing rather than silently timing the CPU only.
+            // No usable GPU: say what is missing rather than silently timing the CPU only.
             string asked = cudaRequested.Length > 0 ? $"--methods {string.Join(",", cudaRequested)}" : "--backend cuda";
             throw new ExtractionInputException(
-                $"eigh-bench {asked}: the CUDA eigh methods ({string.Join(", ", CudaMethods.Select(m => m.Name))}) need the CUDA backend and an NVIDIA GPU; " +
+                $"eigh-bench {asked}: the CUDA eigh methods ({string.Join(", ", CudaMethods.Select(m => m.Name))}) need an NVIDIA GPU; " +
                 $"{Backends.CudaUnavailableReason}. Run with --backend cpu for the CPU methods.");
         }
         string[] inputList = Names(parse.GetRequiredValue(inputs));
@@ -153,6 +153,20 @@ public sealed class EighBenchCommand : DocumentedCommand
         }
 
         List<IEighMethod> cpuMethods = CreateCpuMethods(methodNames, methodsGiven is not null, threadCount, memoryBytes);
+        CudaDevice? gpu = null;
+        if (cudaRun)
+        {
+            // GPU 0 with its kernels; every GPU method named (all of them for --backend cuda without --methods) runs
+            // beside the CPU methods, so that the summary can give the CPU/GPU crossover. cuSOLVER's eigensolvers are
+            // not bound for the study yet: those methods are listed as not run.
+            NvrtcCompiler compiler = NvrtcCompiler.TryCreate(out string why) ?? throw new ExtractionInputException($"eigh-bench --backend cuda: {why}");
+            gpu = CudaDevice.Open(0, KernelCache.Default(), compiler);
+            string[] gpuNames = cudaRequested.Length > 0 ? cudaRequested : [.. CudaMethods.Select(m => m.Name)];
+            foreach (string name in gpuNames)
+            {
+                cpuMethods.Add(new CudaEighMethod(name, gpu, null, gpu.SharedBytesPerBlock));
+            }
+        }
         if (cpuMethods.Count == 0)
         {
             throw new UsageException("no eigh method can run here (see the notes above)");
@@ -175,7 +189,9 @@ public sealed class EighBenchCommand : DocumentedCommand
             PointBudgetSeconds = budget,
             Seed = parse.GetValue(seed),
         };
-        MachineInfo machine = MachineInfo.Describe($"CPU-only run: {Backends.CudaUnavailableReason}");
+        MachineInfo machine = gpu is null
+            ? MachineInfo.Describe($"CPU-only run: {Backends.CudaUnavailableReason}")
+            : MachineInfo.Describe(null) with { GpuName = gpu.Description, GpuDriver = CudaProbe.Result.DriverVersionText };
         if (!MachineInfo.IsOptimised)
         {
             Console.Error.WriteLine("warning: this is a Debug build; the managed solver runs about 15x slower than in Release (dotnet run -c Release)");
@@ -200,6 +216,7 @@ public sealed class EighBenchCommand : DocumentedCommand
             {
                 method.Dispose();
             }
+            gpu?.Dispose();
         }
         results.Notes.Add("command: gpuextract eigh-bench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)));
         if (extraction is not null)

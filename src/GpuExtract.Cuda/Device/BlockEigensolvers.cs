@@ -30,10 +30,10 @@ public static class BlockEigensolvers
     public const int SyevjBatchedMaxN = 32;
 
     /// <summary>
-    /// The batched kernel eigensolver of this build, or null while there is none. This is the one place where the
-    /// kernel implementation is plugged in.
+    /// The batched kernel eigensolver of this build (<see cref="JacobiBlockEigensolver"/>). This is the one place
+    /// where the kernel implementation is plugged in.
     /// </summary>
-    public static IBlockEigensolver? Kernel => null;
+    public static IBlockEigensolver? Kernel { get; } = new JacobiBlockEigensolver();
 
     /// <summary>The method for n × n blocks given <paramref name="capabilities"/> and <paramref name="kernel"/> (null: no kernel).</summary>
     public static BlockEigenMethod Choose(Native.CudaCapabilities capabilities, int n, IBlockEigensolver? kernel, int sharedBytesPerBlock)

@@ -71,6 +71,9 @@ public sealed unsafe class CudaDevice : IComputeDevice
     /// </summary>
     public long LibraryReserveBytes => (Info.ComputeCapability >= 90 ? 32L : 4L) * 1024 * 1024 + 16L * 1024 * 1024;
 
+    /// <summary>Shared memory one block may use on this GPU with the opt-in [bytes] (what bounds the batched kernels' n).</summary>
+    public int SharedBytesPerBlock => _sharedPerBlock;
+
     /// <summary>Kernel files loaded from the disk cache / compiled now, and the cache's warnings.</summary>
     public (int FromCache, int Compiled, IReadOnlyList<string> Warnings) KernelLoad { get; private set; }
 
