@@ -1,0 +1,206 @@
+using GpuExtract.Core.Batch;
+using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Formats;
+using GpuExtract.Core.Simulation;
+using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Testing;
+using Xunit.Abstractions;
+
+namespace GpuExtract.Cpu.Tests.Desi;
+
+/// <summary>
+/// Frames written as desispec's extraction writes them (<c>scripts.extract.main_gpu_specter</c> and
+/// <c>io.frame.write_frame</c>), from simulated DESI-layout preprocs (500-row FIBERMAP, DESI HDU-0
+/// keywords), checked by astropy and numpy with desispec's formulas recomputed independently in Python.
+/// </summary>
+public sealed class DesiFrameTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Checks one frame against its preproc; argv: frame, preproc, specmin, nspec, wmin, wmax, dw.
+    /// Every failed check raises (the test then fails with the message); prints the figures checked.
+    /// </summary>
+    private const string FrameChecks = """
+        import sys, numpy as np
+        from astropy.io import fits
+        frame, preproc = sys.argv[1], sys.argv[2]
+        specmin, nspec = int(sys.argv[3]), int(sys.argv[4])
+        wmin, wmax, dw = (float(x) for x in sys.argv[5:8])
+        f = fits.open(frame); p = fits.open(preproc)
+        names = [h.name for h in f]
+        assert names == ['FLUX', 'IVAR', 'MASK', 'WAVELENGTH', 'RESOLUTION', 'FIBERMAP', 'CHI2PIX', 'SCORES'], names
+        h = f['FLUX'].header; ph = p[0].header
+        # Every HDU-0 keyword of the preproc, with its value (structural and unit keywords describe the HDU).
+        skip = {'SIMPLE', 'BITPIX', 'NAXIS', 'NAXIS1', 'NAXIS2', 'EXTEND', 'EXTNAME', 'BUNIT', 'CHECKSUM', 'DATASUM', 'BZERO', 'BSCALE', 'COMMENT', 'HISTORY', ''}
+        for k in ph:
+            if k in skip: continue
+            assert k in h, 'FLUX header lacks preproc keyword ' + k
+            if k not in ('NSPEC',):
+                assert h[k] == ph[k], (k, h[k], ph[k])
+        assert list(ph['COMMENT']) == list(h['COMMENT']) and list(ph['HISTORY']) == list(h['HISTORY'])
+        # WAVE* exactly as given (no arithmetic on the stated values).
+        assert (h['WAVEMIN'], h['WAVEMAX'], h['WAVESTEP']) == (wmin, wmax, dw), (repr(h['WAVEMIN']), repr(h['WAVEMAX']), repr(h['WAVESTEP']))
+        assert h['NSPEC'] == nspec and h['BUNIT'] == 'electron/Angstrom'
+        deps = {h['DEPNAM%02d' % i]: h['DEPVER%02d' % i] for i in range(100) if 'DEPNAM%02d' % i in h}
+        assert 'gpuextract' in deps, deps
+        # FIBERMAP: rows specmin … specmin+nspec−1 of the preproc's 500-row table, header kept.
+        fm, pfm = f['FIBERMAP'], p['FIBERMAP']
+        assert len(pfm.data) == 500 and len(fm.data) == nspec
+        petal = int(ph['CAMERA'][1])
+        assert np.array_equal(fm.data['FIBER'], 500 * petal + specmin + np.arange(nspec)), fm.data['FIBER']
+        for c in pfm.columns.names:
+            assert np.array_equal(fm.data[c], pfm.data[c][specmin:specmin + nspec]), c
+        assert fm.header['TILEID'] == pfm.header['TILEID']
+        assert h['FIBERMIN'] == fm.data['FIBER'].min()
+        # WAVELENGTH is the stated grid (numpy arange, as desispec builds it).
+        wave = f['WAVELENGTH'].data.astype('f8')
+        assert np.array_equal(wave, np.arange(wmin, wmax + dw / 2, dw))
+        flux = f['FLUX'].data.astype('f8'); ivar = f['IVAR'].data.astype('f8')
+        # SCORES: desispec's compute_frame_scores(suffix='RAW', flux_per_angstrom=False) recomputed here.
+        tophat = {'b': (4000, 5800), 'r': (5800, 7600), 'z': (7600, 9800)}
+        m = np.mean(wave); band = 'b' if m <= 5800 else ('z' if m >= 7600 else 'r')
+        lo, hi = tophat[band]; sel = (wave >= lo) & (wave < hi); dwave = np.gradient(wave)
+        expect = {
+            'SUM_RAW_COUNT_' + band.upper(): np.sum(flux[:, sel], axis=1),
+            'MEDIAN_RAW_COUNT_' + band.upper(): np.median(flux[:, sel] / dwave[sel], axis=1),
+            'MEDIAN_RAW_SNR_' + band.upper(): np.median(np.sqrt(np.clip(ivar[:, sel], 0, None)) * flux[:, sel] / np.sqrt(dwave[sel]), axis=1),
+        }
+        scores = f['SCORES']
+        assert list(scores.columns.names) == list(expect), (scores.columns.names, list(expect))
+        worst = 0.0
+        for k, v in expect.items():
+            got = scores.data[k]
+            # FLUX and IVAR are float32 on disk, the scores come from the float64 values: 1e-6 of the column's scale.
+            err = np.max(np.abs(got - v)) / max(np.max(np.abs(v)), 1e-30)
+            worst = max(worst, err)
+            assert err < 1e-6, (k, err)
+        comments = [scores.header.comments['TTYPE%d' % (i + 1)] for i in range(3)]
+        assert comments[0] == 'sum counts in wave. range %d,%dA' % (lo, hi), comments
+        # BAD2DFIT: desispec's get_chi2pix_mask (5x median along wavelength and along fibers) from CHI2PIX.
+        chi2 = f['CHI2PIX'].data.astype('f8')
+        bad = (chi2 > 5 * np.median(chi2, axis=0)) & (chi2 > 5 * np.median(chi2, axis=1)[:, None])
+        flagged = (f['MASK'].data & 128) != 0
+        near = (np.abs(chi2 - 5 * np.median(chi2, axis=0)) <= 1e-6 * np.abs(chi2)) | (np.abs(chi2 - 5 * np.median(chi2, axis=1)[:, None]) <= 1e-6 * np.abs(chi2))
+        assert np.all((bad == flagged) | near), np.argwhere((bad != flagged) & ~near)[:5]
+        print('ok band %s scores rel.err %.2e bad2dfit %d of %d' % (band, worst, flagged.sum(), flagged.size))
+        """;
+
+    private static readonly Lazy<Run> First = new(() => Extract(specMin: 0, wmin: 5760.0, wmax: 5800.0, dw: 0.8));
+    private static readonly Lazy<Run> Second = new(() => Extract(specMin: 250, wmin: 5760.0, wmax: 5800.0, dw: 0.8));
+
+    private sealed record Run(string Directory, string Preproc, string Frame, FrameExtraction.Result Result, PreprocImage Image, ExtractionOptions Options);
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(250)]
+    public void Frame_AsDesispecWritesIt(int specMin)
+    {
+        Run run = (specMin == 0 ? First : Second).Value;
+        string result = TestEnvironment.RunPython(FrameChecks, run.Frame, run.Preproc, specMin.ToString(), "25", "5760.0", "5800.0", "0.8");
+        output.WriteLine($"specmin {specMin}: {result.Trim()}");
+        Assert.Contains("ok", result);
+    }
+
+    /// <summary>
+    /// The barycentric run extracts on (wmin/f, wmax/f, dw/f) and writes the stated grid: its FLUX, IVAR,
+    /// RESOLUTION and CHI2PIX equal an explicit run on the corrected grid bit for bit, and HELIOCOR is
+    /// astropy's factor for the header's pointing and mid-exposure time within 1e-8.
+    /// </summary>
+    [SkippableFact]
+    public void BarycentricRun_EqualsExplicitRunOnCorrectedGrid()
+    {
+        Run run = Extract(specMin: 0, wmin: 7580.0, wmax: 7620.0, dw: 0.8, barycentric: true);
+        double f = run.Result.Heliocor ?? throw new InvalidOperationException("no factor applied");
+        Assert.Equal(f, run.Result.Frame.Header.GetDouble("HELIOCOR"));
+        Assert.Equal(ExtractionOptions.LinearGrid(7580.0, 7620.0, 0.8), run.Result.Frame.Wavelength);
+        Assert.Equal(7620.0, run.Result.Frame.Header.GetDouble("WAVEMAX"));
+
+        var explicitOptions = run.Options with
+        {
+            Wavelengths = ExtractionOptions.LinearGrid(7580.0 / f, 7620.0 / f, 0.8 / f),
+            StatedGrid = new WavelengthRange(7580.0 / f, 7620.0 / f, 0.8 / f),
+            BarycentricCorrection = false,
+        };
+        using var backend = new CpuBackend(Environment.ProcessorCount, LapackProvider.CreateFactory(LapackChoice.Auto, out _));
+        Frame corrected = FrameExtraction.Run(run.Image, SyntheticPsf.Default, explicitOptions, backend).Frame;
+        Assert.Equal(corrected.Flux, run.Result.Frame.Flux);
+        Assert.Equal(corrected.Ivar, run.Result.Frame.Ivar);
+        Assert.Equal(corrected.Resolution, run.Result.Frame.Resolution);
+        Assert.Equal(corrected.Chi2Pix, run.Result.Frame.Chi2Pix);
+        Assert.Equal(corrected.Wavelength, explicitOptions.Wavelengths);
+
+        string astropy = TestEnvironment.RunPython("""
+            import sys
+            from astropy.io import fits
+            from astropy.utils import iers
+            iers.conf.auto_download = False; iers.conf.auto_max_age = None; iers.conf.iers_degraded_accuracy = 'ignore'
+            import astropy.units as u, astropy.constants
+            from astropy.time import Time
+            from astropy.coordinates import SkyCoord, EarthLocation
+            h = fits.getheader(sys.argv[1], 'FLUX')
+            kpno = EarthLocation.from_geodetic(lat=31.96403 * u.deg, lon=-111.59989 * u.deg, height=2097 * u.m)
+            sc = SkyCoord(ra=h['TARGTRA'] * u.deg, dec=h['TARGTDEC'] * u.deg, frame='icrs')
+            t = Time(h['MJD-OBS'] + h['EXPTIME'] / 2. / 3600. / 24., format='mjd')
+            v = sc.radial_velocity_correction(obstime=t, location=kpno).to(u.km / u.s).value
+            print(repr(1. + v / astropy.constants.c.to(u.km / u.s).value), repr(h['HELIOCOR']))
+            """, run.Frame);
+        string[] values = astropy.Trim().Split(' ');
+        double expected = double.Parse(values[0], System.Globalization.CultureInfo.InvariantCulture);
+        double written = double.Parse(values[1], System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"HELIOCOR {written:R}, astropy {expected:R}, |Δf| {Math.Abs(written - expected):E2}");
+        Assert.Equal(f, written);
+        Assert.True(Math.Abs(written - expected) <= 1e-8, $"HELIOCOR {written:R} vs astropy {expected:R}");
+    }
+
+    /// <summary>With no fibermap anywhere desispec writes no FIBERMAP HDU and its fibers are specmin … (FIBERMIN = specmin).</summary>
+    [Fact]
+    public void NoFibermap_NoFibermapHduAndFiberMinIsSpecMin()
+    {
+        Run run = First.Value;
+        var bare = new PreprocImage
+        {
+            NPixX = run.Image.NPixX,
+            NPixY = run.Image.NPixY,
+            Image = run.Image.Image,
+            Ivar = run.Image.Ivar,
+            Mask = run.Image.Mask,
+            Header = run.Image.Header,
+            FileName = run.Image.FileName,
+        };
+        using var backend = new CpuBackend(Environment.ProcessorCount, LapackProvider.CreateFactory(LapackChoice.Auto, out _));
+        Frame frame = FrameExtraction.Run(bare, SyntheticPsf.Default, run.Options with { SpecMin = 0 }, backend).Frame;
+        Assert.Null(frame.Fibermap);
+        Assert.Equal(0L, frame.Header.GetInt("FIBERMIN"));
+    }
+
+    private static Run Extract(int specMin, double wmin, double wmax, double dw, bool barycentric = false)
+    {
+        var directory = new TempDirectory();
+        SimulatedFrame simulated = FrameSimulator.Simulate(new SimulationOptions
+        {
+            FiberMin = specMin,
+            FiberCount = 25,
+            WaveMin = wmin,
+            WaveMax = wmax,
+            WaveStep = dw,
+            Seed = 7 + specMin,
+            DesiLayout = true,
+        });
+        string preproc = directory.File("preproc-r0-00000007.fits");
+        simulated.Write(preproc);
+        PreprocImage image = PreprocImage.Read(preproc);
+        var options = new ExtractionOptions
+        {
+            Wavelengths = ExtractionOptions.LinearGrid(wmin, wmax, dw),
+            StatedGrid = new WavelengthRange(wmin, wmax, dw),
+            SpecMin = specMin,
+            NSpec = 25,
+            PsfError = 0.01,
+            BarycentricCorrection = barycentric,
+        };
+        using var backend = new CpuBackend(Environment.ProcessorCount, LapackProvider.CreateFactory(LapackChoice.Auto, out _));
+        FrameExtraction.Result result = FrameExtraction.Run(image, SyntheticPsf.Default, options, backend, psfPath: "psf-r0-00000007.fits");
+        string frame = directory.File("frame-r0-00000007.fits");
+        FrameFile.Write(frame, result.Frame);
+        return new Run(directory.Path, preproc, frame, result, image, options);
+    }
+}
