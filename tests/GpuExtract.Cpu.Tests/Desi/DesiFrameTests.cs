@@ -81,6 +81,7 @@ public sealed class DesiFrameTests(ITestOutputHelper output)
         flagged = (f['MASK'].data & 128) != 0
         near = (np.abs(chi2 - 5 * np.median(chi2, axis=0)) <= 1e-6 * np.abs(chi2)) | (np.abs(chi2 - 5 * np.median(chi2, axis=1)[:, None]) <= 1e-6 * np.abs(chi2))
         assert np.all((bad == flagged) | near), np.argwhere((bad != flagged) & ~near)[:5]
+        assert flagged.sum() > 0, 'the unmodelled blob should give BAD2DFIT bins'
         print('ok band %s scores rel.err %.2e bad2dfit %d of %d' % (band, worst, flagged.sum(), flagged.size))
         """;
 
@@ -172,6 +173,23 @@ public sealed class DesiFrameTests(ITestOutputHelper output)
         Assert.Equal(0L, frame.Header.GetInt("FIBERMIN"));
     }
 
+    /// <summary>
+    /// 3000 electrons the model cannot explain, unmasked, on a 3 × 3 patch of the trace: chi2pix there rises
+    /// far above both medians, so BAD2DFIT has something to flag.
+    /// </summary>
+    private static void AddUnmaskedBlob(PreprocImage image, int fiber, double wavelength)
+    {
+        int x = (int)Math.Round(SyntheticPsf.Default.X(fiber, wavelength)) + 2;
+        int y = (int)Math.Round(SyntheticPsf.Default.Y(fiber, wavelength));
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                image.Image[(y + dy) * image.NPixX + x + dx] += 3000f / 9;
+            }
+        }
+    }
+
     private static Run Extract(int specMin, double wmin, double wmax, double dw, bool barycentric = false)
     {
         var directory = new TempDirectory();
@@ -186,6 +204,10 @@ public sealed class DesiFrameTests(ITestOutputHelper output)
             DesiLayout = true,
         });
         string preproc = directory.File("preproc-r0-00000007.fits");
+        if (!barycentric)
+        {
+            AddUnmaskedBlob(simulated.Image, fiber: specMin + 7, wavelength: (wmin + wmax) / 2);
+        }
         simulated.Write(preproc);
         PreprocImage image = PreprocImage.Read(preproc);
         var options = new ExtractionOptions
