@@ -54,7 +54,8 @@ internal static class DesiKeywords
 
     /// <summary>
     /// One row per fiber of the camera's petal: FIBER = 500·spectrograph + row, TARGETID, TARGET_RA/DEC,
-    /// OBJTYPE, TRUTHTYPE, Z and FIBER_THROUGHPUT (the simulated targets', blank elsewhere).
+    /// FIBERSTATUS 0 (desispec's sky model selects fibers by it), OBJTYPE, TRUTHTYPE, Z and FIBER_THROUGHPUT
+    /// (the simulated targets', blank elsewhere).
     /// </summary>
     public static FitsTableBuilder PetalFibermap(SimulationOptions options, FiberTarget[] targets)
     {
@@ -88,6 +89,7 @@ internal static class DesiKeywords
         table.AddColumn("FIBER", fiber);
         table.AddColumn("TARGET_RA", ra, unit: "deg");
         table.AddColumn("TARGET_DEC", dec, unit: "deg");
+        table.AddColumn("FIBERSTATUS", new int[PetalFibers]);
         table.AddStringColumn("OBJTYPE", objType, 3);
         table.AddStringColumn("TRUTHTYPE", truthType, 3);
         table.AddColumn("Z", redshift);

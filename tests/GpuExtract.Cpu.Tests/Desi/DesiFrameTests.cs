@@ -13,8 +13,33 @@ namespace GpuExtract.Cpu.Tests.Desi;
 /// <c>io.frame.write_frame</c>), from simulated DESI-layout preprocs (500-row FIBERMAP, DESI HDU-0
 /// keywords), checked by astropy and numpy with desispec's formulas recomputed independently in Python.
 /// </summary>
-public sealed class DesiFrameTests(ITestOutputHelper output)
+public sealed class DesiFrameTests(ITestOutputHelper output) : IClassFixture<DesiFrameTests.Directories>
 {
+    /// <summary>Owns the temporary directories (200 MB preprocs) and removes them after the class's tests.</summary>
+    public sealed class Directories : IDisposable
+    {
+        private static readonly List<TempDirectory> Made = [];
+
+        public static TempDirectory Create()
+        {
+            var directory = new TempDirectory();
+            lock (Made)
+            {
+                Made.Add(directory);
+            }
+            return directory;
+        }
+
+        public void Dispose()
+        {
+            lock (Made)
+            {
+                Made.ForEach(d => d.Dispose());
+                Made.Clear();
+            }
+        }
+    }
+
     /// <summary>
     /// Checks one frame against its preproc; argv: frame, preproc, specmin, nspec, wmin, wmax, dw.
     /// Every failed check raises (the test then fails with the message); prints the figures checked.
@@ -192,7 +217,7 @@ public sealed class DesiFrameTests(ITestOutputHelper output)
 
     private static Run Extract(int specMin, double wmin, double wmax, double dw, bool barycentric = false)
     {
-        var directory = new TempDirectory();
+        TempDirectory directory = Directories.Create();
         SimulatedFrame simulated = FrameSimulator.Simulate(new SimulationOptions
         {
             FiberMin = specMin,
