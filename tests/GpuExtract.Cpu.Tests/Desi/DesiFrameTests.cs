@@ -215,6 +215,55 @@ public sealed class DesiFrameTests(ITestOutputHelper output) : IClassFixture<Des
         }
     }
 
+    /// <summary>
+    /// <c>-f</c> with a whole-focal-plane fibermap (5000 rows, FIBER descending): the frame carries the
+    /// camera's rows, picked by FIBER, and the file's header.
+    /// </summary>
+    [Fact]
+    public void FibermapFile_RowsPickedByFiber()
+    {
+        Run run = First.Value;
+        string path = Path.Combine(run.Directory, "fibermap-00000007.fits");
+        int[] fibers = [.. Enumerable.Range(0, 5000).Reverse()];
+        using (var stream = File.Create(path))
+        using (var writer = new GpuExtract.Fits.FitsWriter(stream))
+        {
+            var header = new GpuExtract.Fits.FitsHeader();
+            header.Set("EXTNAME", "FIBERMAP");
+            header.Set("TILEID", 1234L);
+            writer.WriteTable(header, new GpuExtract.Fits.FitsTableBuilder(fibers.Length)
+                .AddColumn("FIBER", fibers).AddColumn("TARGETID", fibers.Select(f => 7000L + f).ToArray()));
+        }
+        using var backend = new CpuBackend(Environment.ProcessorCount, LapackProvider.CreateFactory(LapackChoice.Auto, out _));
+        Frame frame = FrameExtraction.Run(run.Image, SyntheticPsf.Default, run.Options with { FibermapPath = path }, backend).Frame;
+        Assert.Equal(Enumerable.Range(0, 25), frame.Fibermap!.Fibers);
+        Assert.Equal(Enumerable.Range(0, 25).Select(f => 4999 - f), frame.Fibermap.Rows);
+        Assert.Equal(1234L, frame.Fibermap.Header.GetInt("TILEID"));
+    }
+
+    /// <summary>The model image (<c>-m</c>): one primary image of the CCD's shape with the frame's header.</summary>
+    [SkippableFact]
+    public void ModelImage_PrimaryWithFrameHeader()
+    {
+        Run run = First.Value;
+        using var backend = new CpuBackend(Environment.ProcessorCount, LapackProvider.CreateFactory(LapackChoice.Auto, out _));
+        var result = FrameExtraction.Run(run.Image, SyntheticPsf.Default, run.Options with { ComputeModel = true }, backend, psfPath: "psf-r0-00000007.fits");
+        string path = Path.Combine(run.Directory, "model-r0-00000007.fits");
+        ModelImageFile.Write(path, result.ModelImage!, run.Image.NPixX, run.Image.NPixY, result.Frame.Header);
+        string checks = TestEnvironment.RunPython("""
+            import sys, numpy as np
+            from astropy.io import fits
+            m = fits.open(sys.argv[1]); f = fits.open(sys.argv[2])
+            assert len(m) == 1 and m[0].data.shape == (int(sys.argv[3]), int(sys.argv[4])), (len(m), m[0].data.shape)
+            for k in ('CAMERA', 'EXPID', 'NSPEC', 'WAVEMIN', 'WAVEMAX', 'WAVESTEP', 'IN_PSF', 'IN_IMG', 'FIBERMIN', 'TARGTRA'):
+                assert m[0].header[k] == f['FLUX'].header[k], k
+            assert np.max(m[0].data) > 0
+            print('ok model max %.1f' % np.max(m[0].data))
+            """, path, run.Frame, run.Image.NPixY.ToString(), run.Image.NPixX.ToString());
+        output.WriteLine(checks.Trim());
+        Assert.Contains("ok", checks);
+    }
+
     private static Run Extract(int specMin, double wmin, double wmax, double dw, bool barycentric = false)
     {
         TempDirectory directory = Directories.Create();
