@@ -1,4 +1,3 @@
-using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;
@@ -12,7 +11,7 @@ public static class Backends
 {
     /// <summary>
     /// The backend the user asked for. <c>auto</c> takes CUDA when the probe finds a usable GPU (else the CPU, saying
-    /// why); a device failure during a frame then finishes it on the CPU with a warning. <c>cuda</c> without a usable
+    /// so in one line; <c>gpuextract devices</c> tells why); a device failure during a frame then finishes it on the CPU with a warning. <c>cuda</c> without a usable
     /// GPU is an input error (exit 2) carrying the probe's reason, and a device failure is an error.
     /// <paramref name="device"/> is the GPU to drive (0 … <see cref="GpuCount"/>−1), e.g. a batch rank's
     /// local rank modulo the GPU count.
@@ -35,7 +34,8 @@ public static class Backends
                     CudaProbeResult probe = CudaProbe.Result;
                     if (!probe.Usable)
                     {
-                        log.WriteLine($"backend: cpu (auto: {probe.Reason})");
+                        // One short line: the probe's full report (libraries searched, versions) is 'gpuextract devices'.
+                        log.WriteLine(NoUsableGpuLine);
                         return CreateCpu(threads, choice);
                     }
                     if (device < 0 || device >= probe.Gpus.Count)
@@ -79,6 +79,9 @@ public static class Backends
                 throw new UsageException($"--backend must be auto, cpu or cuda, got '{name}'");
         }
     }
+
+    /// <summary>What <c>--backend auto</c> says when it falls back to the CPU because no GPU is usable.</summary>
+    public const string NoUsableGpuLine = "backend: cpu (no usable GPU: see 'gpuextract devices')";
 
     /// <summary>GPUs the CUDA driver sees (0 without a usable driver).</summary>
     public static int GpuCount => CudaProbe.Result.Gpus.Count;

@@ -13,7 +13,7 @@ public static class ErrorReport
     /// unreadable. Anything else is an internal error (exit 1).
     /// </summary>
     public static bool IsInputError(Exception error) => error is
-        CommandLine.UsageException
+        UsageException
         or FitsFormatException
         or OutputFileException
         or PsfFormatException

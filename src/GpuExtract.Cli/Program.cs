@@ -1,69 +1,74 @@
-using GpuExtract.Cli.CommandLine;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using GpuExtract.Cli.Commands;
+using GpuExtract.Cli.Syntax;
 
 namespace GpuExtract.Cli;
 
 /// <summary>
 /// Entry point of the <c>gpuextract</c> command. Exit codes: 0 success, 2 bad input or usage
 /// (one line on stderr), 1 internal error (one line; <c>--verbose</c> adds the stack trace).
+/// Arguments <c>@FILE</c> are replaced by the words of FILE (a response file).
 /// </summary>
 public static class Program
 {
     public const string Name = "gpuextract";
 
-    /// <summary>Every sub-command, in the order <c>--help</c> lists them.</summary>
-    public static IReadOnlyList<CommandSpec> Commands { get; } =
-    [
-        InfoCommand.Spec,
-        PsfSpotCommand.Spec,
-        ExtractCommand.Spec,
-        SimulateCommand.Spec,
-        DemoCommand.Spec,
-        BatchCommand.Spec,
-        EighBenchCommand.Spec,
-        DevicesCommand.Spec,
-        CompareCommand.Spec,
-        GpuBenchmarkCommand.Spec,
-    ];
+    /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<Command> Commands => CreateRootCommand().Subcommands.ToArray();
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>The command tree: every command, the recursive <c>--verbose</c>, help and version.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("Extracts 1-D spectra from 2-D spectrograph CCD frames (spectro-perfectionism, as DESI's specter).")
+        {
+            new InfoCommand(),
+            new PsfCommand(),
+            new ExtractCommand(),
+            new SimulateCommand(),
+            new DemoCommand(),
+            new BatchCommand(),
+            new EighBenchCommand(),
+            new DevicesCommand(),
+            new CompareCommand(),
+            new GpuBenchmarkCommand(),
+            Verbose,
+        };
+        OptionParsers.LastOccurrenceWins(root);
+        return root;
+    }
+
+    /// <summary><c>--verbose</c>, accepted by every command: an error also prints its stack trace.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "Show the stack trace of an error", Recursive = true };
 
     /// <summary>Runs one command line; the testable entry point.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        RootCommand root = CreateRootCommand();
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (args.Length == 0)
         {
-            stdout.Write(Help());
-            return args.Length == 0 ? 2 : 0;
-        }
-        if (args[0] == "--version")
-        {
-            stdout.WriteLine($"{Name} {typeof(Program).Assembly.GetName().Version}");
-            return 0;
-        }
-        CommandSpec? command = null;
-        foreach (var candidate in Commands)
-        {
-            if (candidate.Name == args[0] || (candidate.Name.Contains(' ') && args.Length > 1 && candidate.Name == args[0] + " " + args[1]))
-            {
-                command = candidate;
-            }
-        }
-        if (command is null)
-        {
-            stderr.WriteLine($"{Name}: unknown command '{args[0]}' (see '{Name} --help')");
+            HelpText.Write(root.Parse(["--help"]), stdout);
             return 2;
         }
-        string[] rest = args[(command.Name.Count(c => c == ' ') + 1)..];
-        if (rest.Contains("-h") || rest.Contains("--help"))
+        ParseResult parse = root.Parse(args);
+        if (parse.Action is HelpAction)
         {
-            stdout.Write(command.Help(Name));
+            HelpText.Write(parse, stdout);
             return 0;
         }
-        bool verbose = rest.Contains("--verbose");
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
+        {
+            stderr.WriteLine($"{Name}: {UsageError.Describe(parse)}");
+            return 2;
+        }
+        bool verbose = parse.GetValue(Verbose);
         try
         {
-            return command.Run(command.Parse(rest));
+            return parse.Invoke(invocation);
         }
         catch (Exception error) when (ErrorReport.IsInputError(error))
         {
@@ -83,23 +88,5 @@ public static class Program
             }
             return 1;
         }
-    }
-
-    /// <summary>Text of <c>gpuextract --help</c>.</summary>
-    public static string Help()
-    {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine($"Usage: {Name} COMMAND [options]");
-        text.AppendLine();
-        text.AppendLine("Extracts 1-D spectra from 2-D spectrograph CCD frames (spectro-perfectionism, as DESI's specter).");
-        text.AppendLine();
-        text.AppendLine("Commands:");
-        foreach (var command in Commands)
-        {
-            text.Append("  ").Append(command.Name.PadRight(16)).AppendLine(command.Summary);
-        }
-        text.AppendLine();
-        text.AppendLine($"'{Name} COMMAND --help' describes a command. Exit codes: 0 success, 2 bad input or usage, 1 internal error.");
-        return text.ToString();
     }
 }

@@ -79,7 +79,7 @@ public sealed class InspectionCommandTests(SimulatedInputs inputs) : IClassFixtu
             using var ours = JsonDocument.Parse(stdout);
             Assert.Equal(spot.GetProperty("xmin").GetInt32(), ours.RootElement.GetProperty("xmin").GetInt32());
             Assert.Equal(spot.GetProperty("ymin").GetInt32(), ours.RootElement.GetProperty("ymin").GetInt32());
-            // The reference's x, y to 1e-9 px and stamps to 1e-10 (issue #3); the CLI prints round-trip doubles.
+            // The reference's x, y to 1e-9 px and stamps to 1e-10 (the spot model's acceptance targets against the reference spots); the CLI prints round-trip doubles.
             Assert.Equal(spot.GetProperty("x").GetDouble(), ours.RootElement.GetProperty("x").GetDouble(), 1e-9);
             Assert.Equal(spot.GetProperty("y").GetDouble(), ours.RootElement.GetProperty("y").GetDouble(), 1e-9);
             var expectedRows = spot.GetProperty("stamp").EnumerateArray().ToArray();

@@ -4,7 +4,7 @@ using System.Reflection;
 namespace GpuExtract.Testing;
 
 /// <summary>
-/// Where the repository, <c>../shared</c> and the independent interop tools (astropy, fitsverify)
+/// Where the repository, the shared data (<c>../shared</c> or GPUEXTRACT_SHARED) and the independent interop tools (astropy, fitsverify)
 /// are, for tests that need them. Tests that need something absent call <see cref="SkipUnless"/>.
 /// </summary>
 public static class TestEnvironment
@@ -12,30 +12,47 @@ public static class TestEnvironment
     /// <summary>Repository root, recorded at build time (works wherever the build output lives).</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary><c>../shared</c> beside the checkout, or null when a fresh clone has none.</summary>
+    /// <summary>Environment variable naming the shared data directory when it is not <c>../shared</c> beside the checkout.</summary>
+    public const string SharedVariable = "GPUEXTRACT_SHARED";
+
+    /// <summary>
+    /// The shared data (the DESI PSF and reference outputs): the directory named by GPUEXTRACT_SHARED when
+    /// that is set, else <c>../shared</c> beside the checkout; null when it is absent (a fresh clone has none).
+    /// </summary>
     public static string? SharedDirectory
     {
         get
         {
-            string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+            string path = SharedCandidate;
             return Directory.Exists(path) ? path : null;
         }
     }
 
+    /// <summary>Where the shared data is looked for, for skip messages: both the variable and <c>../shared</c>.</summary>
+    public static string SharedLocation =>
+        Environment.GetEnvironmentVariable(SharedVariable) is { Length: > 0 } configured
+            ? $"{SharedVariable}={configured}"
+            : $"../shared beside {RepositoryRoot} ({SharedVariable} not set)";
+
+    private static string SharedCandidate =>
+        Environment.GetEnvironmentVariable(SharedVariable) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
     /// <summary>True when <c>GPUEXTRACT_REQUIRE_INTEROP=1</c>: absent interop tools then fail tests instead of skipping.</summary>
     public static bool InteropRequired => Environment.GetEnvironmentVariable("GPUEXTRACT_REQUIRE_INTEROP") == "1";
 
-    /// <summary>Path of a file under ../shared, or null (with the reason) when ../shared or the file is absent.</summary>
+    /// <summary>Path of a file in the shared data, or null (with the reason) when the shared data or the file is absent.</summary>
     public static string? SharedFile(string relativePath, out string reason)
     {
         string? shared = SharedDirectory;
         if (shared is null)
         {
-            reason = $"../shared is absent beside {RepositoryRoot}; reference-data test skipped";
+            reason = $"no shared data at {SharedLocation}; set {SharedVariable} or place it at ../shared; reference-data test skipped";
             return null;
         }
         string path = Path.Combine(shared, relativePath);
-        reason = File.Exists(path) ? "" : $"{path} is absent; reference-data test skipped";
+        reason = File.Exists(path) ? "" : $"{path} is absent (shared data from {SharedLocation}); reference-data test skipped";
         return File.Exists(path) ? path : null;
     }
 

@@ -1,7 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using GpuExtract.Cli.CommandLine;
-using GpuExtract.Core.Batch;
+using GpuExtract.Batch;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
@@ -15,44 +15,50 @@ namespace GpuExtract.Cli.Commands;
 /// frames whose output already verifies, going on past failing frames, and reading the next frame while
 /// the current one extracts. Each rank writes a JSON report beside the outputs.
 /// </summary>
-public static class BatchCommand
+public sealed class BatchCommand : DocumentedCommand
 {
-    public static CommandSpec Spec { get; } = new CommandSpec("batch", "Extract the frames of a manifest, shared among the ranks of a Slurm/MPI job", Run)
+    private readonly Option<string> manifestFile = new("--manifest", "-m") { HelpName = "FILE", Description = "frames to extract (.csv, .jsonl/.json, or detected from the content)", Required = true };
+    private readonly Option<string?> outdirOption = new("--outdir") { HelpName = "DIR", Description = "base of relative output paths, and where rank reports go (default: the manifest's directory)" };
+    private readonly Option<string?> cameraOption = new("--camera") { HelpName = "b|r|z", Description = "DESI production settings for every frame the manifest gives no camera" };
+    private readonly Option<bool> forceOption = new("--force") { Description = "re-extract frames whose output already exists and verifies" };
+    private readonly ExtractionOptionSet extraction = new();
+
+    public BatchCommand() : base("batch", "Extract the frames of a manifest, shared among the ranks of a Slurm/MPI job")
     {
         Details = """
-            The manifest is CSV with a header row, or JSON lines (one object per line), with columns/keys
-              input, psf, output                       (required; relative paths are relative to the manifest,
-                                                        outputs to --outdir when given)
-              camera, wmin, wmax, dw, psferr, specmin, nspec   (optional, per frame)
-            Settings, first found wins: the row's numbers, the command line's numbers, the row's camera,
-            --camera, the PSF's defaults. Cameras: b 3600,5800,0.8 with psferr 0.04; r 5760,7620,0.8;
-            z 7520,9824,0.8 (DESI's production grids; r3, z9 ... name the same arms).
-            Ranks come from srun (SLURM_PROCID/SLURM_STEP_NUM_TASKS/SLURM_LOCALID), mpirun (OMPI_COMM_WORLD_*)
-            or PMI (PMI_RANK/PMI_SIZE); otherwise the process is the only rank. Every rank computes the same
-            cost-balanced share (nspec x nwave, longest first) and uses GPU (local rank mod GPU count).
-            A frame whose output exists and verifies (all HDU checksums) is skipped; a corrupt or truncated
-            output is redone; a failing frame is reported and the others go on (exit 1 when any failed).
-            Each rank writes OUTDIR/batch-report-rank<R>.json (frames, seconds per stage, failures).
-            """,
+                The manifest is CSV with a header row, or JSON lines (one object per line), with columns/keys
+                  input, psf, output                       (required; relative paths are relative to the manifest,
+                                                            outputs to --outdir when given)
+                  camera, wmin, wmax, dw, psferr, specmin, nspec   (optional, per frame)
+                Settings, first found wins: the row's numbers, the command line's numbers, the row's camera,
+                --camera, the PSF's defaults. Cameras: b 3600,5800,0.8 with psferr 0.04; r 5760,7620,0.8;
+                z 7520,9824,0.8 (DESI's production grids; r3, z9 ... name the same arms).
+                Ranks come from srun (SLURM_PROCID/SLURM_STEP_NUM_TASKS/SLURM_LOCALID), mpirun (OMPI_COMM_WORLD_*)
+                or PMI (PMI_RANK/PMI_SIZE); otherwise the process is the only rank. Every rank computes the same
+                cost-balanced share (nspec x nwave, longest first) and uses GPU (local rank mod GPU count).
+                A frame whose output exists and verifies (all HDU checksums) is skipped; a corrupt or truncated
+                output is redone; a failing frame is reported and the others go on (exit 1 when any failed).
+                Each rank writes OUTDIR/batch-report-rank<R>.json (frames, seconds per stage, failures).
+                """;
+        Add(manifestFile);
+        Add(outdirOption);
+        Add(cameraOption);
+        Add(forceOption);
+        extraction.AddTo(this);
+        SetAction(Run);
     }
-        .Option("--manifest", "-m", "FILE", "frames to extract (.csv, .jsonl/.json, or detected from the content)", required: true)
-        .Option("--outdir", null, "DIR", "base of relative output paths, and where rank reports go", defaultText: "the manifest's directory")
-        .Option("--camera", null, "b|r|z", "DESI production settings for every frame the manifest gives no camera")
-        .Flag("--force", "re-extract frames whose output already exists and verifies")
-        .AddExtractionOptions();
 
-    private static int Run(ParsedArguments args)
+    private int Run(ParseResult parse)
     {
-        string manifestPath = args.GetRequiredString("--manifest");
-        string? outdir = args.GetString("--outdir");
-        string? camera = args.GetString("--camera");
+        string manifestPath = parse.GetRequiredValue(manifestFile);
+        string? outdir = parse.GetValue(outdirOption);
+        string? camera = parse.GetValue(cameraOption);
         if (camera is not null && !CameraPreset.TryGet(camera, out _))
         {
             throw new UsageException($"option --camera expects {CameraPreset.Accepted}, got '{camera}'");
         }
-        ExtractionArguments.CheckSyntax(args);
-        FrameSettings commandLine = CommandLineSettings(args);
-        bool force = args.Has("--force");
+        FrameSettings commandLine = CommandLineSettings(parse);
+        bool force = parse.GetValue(forceOption);
 
         Manifest manifest;
         RankPlacement placement;
@@ -90,8 +96,8 @@ public static class BatchCommand
             Console.Error.WriteLine($"{tag} note: {placement.Note}");
         }
 
-        int threads = ExtractionArguments.Threads(args);
-        using IExtractionBackend backend = CreateBackend(args, threads, placement, out int? device);
+        int threads = extraction.Backend.ThreadCount(parse);
+        using IExtractionBackend backend = CreateBackend(parse, placement, out int? device);
         var report = new BatchReport(placement, manifest.Path, manifest.Entries.Count, totalCost)
         {
             Backend = backend.Description,
@@ -110,7 +116,7 @@ public static class BatchCommand
             position++;
             var clock = Stopwatch.StartNew();
             ManifestEntry entry = loaded.Item;
-            FrameRecord record = Process(loaded, args, settings[entry.Index], backend, threads) with { Cost = costs[entry.Index] };
+            FrameRecord record = Process(loaded, parse, settings[entry.Index], backend, threads) with { Cost = costs[entry.Index] };
             record = record with { WallSeconds = loaded.WaitSeconds + clock.Elapsed.TotalSeconds };
             report.Add(record);
             Console.WriteLine($"{tag} frame {position}/{assigned.Length} (line {entry.Line}) {Describe(record)}");
@@ -151,7 +157,7 @@ public static class BatchCommand
     }
 
     /// <summary>Extracts and writes one prepared frame; any exception becomes the frame's error, and the run goes on.</summary>
-    private static FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, PreparedFrame> loaded, ParsedArguments args, FrameSettings settings,
+    private FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, PreparedFrame> loaded, ParseResult parse, FrameSettings settings,
         IExtractionBackend backend, int threads)
     {
         ManifestEntry entry = loaded.Item;
@@ -177,7 +183,7 @@ public static class BatchCommand
         {
             CreateDirectory(Path.GetDirectoryName(entry.Output)!);
             InterruptedWrites.Remove(entry.Output);
-            ExtractionOptions options = Options(args, prepared.Psf!, settings);
+            ExtractionOptions options = FrameOptions(parse, prepared.Psf!, settings);
             ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, entry.Output, null, times, showProgress: false);
             return new FrameRecord
             {
@@ -206,9 +212,9 @@ public static class BatchCommand
     }
 
     /// <summary>The extraction options of one frame: the shared options, with its resolved settings and the PSF's defaults.</summary>
-    private static ExtractionOptions Options(ParsedArguments args, GaussHermitePsf psf, FrameSettings settings)
+    private ExtractionOptions FrameOptions(ParseResult parse, GaussHermitePsf psf, FrameSettings settings)
     {
-        ExtractionOptions options = ExtractionArguments.ToOptions(args, psf, computeModel: false);
+        ExtractionOptions options = extraction.ToOptions(parse, psf, computeModel: false);
         int specMin = settings.SpecMin ?? psf.FiberMin;
         return options with
         {
@@ -220,35 +226,29 @@ public static class BatchCommand
     }
 
     /// <summary>The settings the command line gives every frame (--wavelength, --psferr, --specmin, --nspec).</summary>
-    private static FrameSettings CommandLineSettings(ParsedArguments args)
+    private FrameSettings CommandLineSettings(ParseResult parse)
     {
         WavelengthRange? wavelength = null;
-        if (args.GetDoubles("--wavelength", count: 3) is { } w)
+        if (parse.GetValue(extraction.Wavelength) is { } w)
         {
-            wavelength = new WavelengthRange(w[0], w[1], w[2]);
+            wavelength = new WavelengthRange(w.Min, w.Max, w.Step);
             wavelength.Value.Grid(); // throws ExtractionInputException (exit 2) for a grid that is not increasing
         }
         return new FrameSettings
         {
             Wavelength = wavelength,
-            PsfError = args.GetDouble("--psferr"),
-            SpecMin = args.GetInt("--specmin"),
-            NSpec = args.GetInt("--nspec"),
+            PsfError = parse.GetValue(extraction.PsfError),
+            SpecMin = parse.GetValue(extraction.SpecMin),
+            NSpec = parse.GetValue(extraction.NSpec),
         };
     }
 
-    /// <summary>
-    /// The backend of this rank. Hook for the CUDA backend: when <see cref="Backends.Create"/> takes a device
-    /// index, a CUDA run passes <c>placement.DeviceFor(deviceCount)</c> (local rank mod visible GPUs) and
-    /// returns it in <paramref name="device"/>. Until then every rank gets what <c>--backend</c> selects, and
-    /// Slurm's <c>--gpus-per-task=1</c> (or CUDA_VISIBLE_DEVICES per rank) gives each rank its own GPU.
-    /// </summary>
     /// <summary>The rank's backend; with GPUs present each rank drives GPU (local rank mod GPU count).</summary>
-    private static IExtractionBackend CreateBackend(ParsedArguments args, int threads, RankPlacement placement, out int? device)
+    private IExtractionBackend CreateBackend(ParseResult parse, RankPlacement placement, out int? device)
     {
-        int gpus = args.GetString("--backend") == "cpu" ? 0 : Backends.GpuCount;
+        int gpus = parse.GetValue(extraction.Backend.Backend) == "cpu" ? 0 : Backends.GpuCount;
         device = gpus > 0 ? placement.DeviceFor(gpus) : null;
-        return Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error, device ?? 0);
+        return extraction.Backend.Create(parse, Console.Error, device ?? 0);
     }
 
     private static string Describe(FrameRecord record)

@@ -1,6 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using GpuExtract.Cli.CommandLine;
+using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
@@ -13,31 +14,44 @@ namespace GpuExtract.Cli.Commands;
 /// <c>gpuextract demo</c>: simulate a DESI-like frame with the built-in synthetic PSF, extract it with
 /// the best available backend, and check the result against the truth. Needs no files.
 /// </summary>
-public static class DemoCommand
+public sealed class DemoCommand : DocumentedCommand
 {
     /// <summary>Pull statistics a correct extraction stays within (mean 0 ± 0.1, std 1 ± 0.1).</summary>
     public const double PullMeanTolerance = 0.1, PullStdTolerance = 0.1;
 
-    public static CommandSpec Spec { get; } = new CommandSpec("demo", "Simulate a frame with the built-in PSF, extract it and check it against the truth", Run)
-    {
-        Details = "Without -o nothing is written; with -o DIR the preproc image, the PSF and the frame are kept there.",
-    }
-        .Option("--fibers", null, "A-B", "fibers to simulate and extract", "0-24")
-        .Flag("--full-frame", "all 500 fibers (instead of --fibers)")
-        .Option("--wavelength", "-w", "WMIN,WMAX,DW", "wavelength grid [A]", "5760,7620,0.8")
-        .Option("--seed", null, "N", "random seed of the simulation", "1")
-        .Option("--output", "-o", "DIR", "keep the simulated preproc, PSF and extracted frame in DIR")
-        .Option("--backend", null, "auto|cpu|cuda", "where patches are solved", "auto")
-        .Option("--threads", null, "N", "CPU worker threads", defaultText: "all cores")
-        .Option("--lapack", null, "auto|native|managed", "CPU linear algebra", "auto");
+    private static readonly SimulationOptions Defaults = new();
 
-    private static int Run(ParsedArguments args)
+    private readonly Option<FiberRange> fibers = new("--fibers") { HelpName = "A-B", Description = "fibers to simulate and extract", DefaultValueFactory = _ => new FiberRange(Defaults.FiberMin, Defaults.FiberCount), CustomParser = OptionParsers.Range! };
+    private readonly Option<bool> fullFrame = new("--full-frame") { Description = "all 500 fibers (instead of --fibers)" };
+    private readonly Option<WavelengthGrid> wavelength = new("--wavelength", "-w")
     {
-        var (first, count) = args.Has("--full-frame") ? (0, 500) : args.GetRange("--fibers")!.Value;
-        double[] w = args.GetDoubles("--wavelength", count: 3)!;
-        int seed = args.GetInt("--seed")!.Value;
-        int threads = ExtractionArguments.Threads(args);
-        string? directory = args.GetString("--output");
+        HelpName = "WMIN,WMAX,DW",
+        Description = "wavelength grid [A]",
+        DefaultValueFactory = _ => new WavelengthGrid(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
+        CustomParser = OptionParsers.Grid!,
+    };
+    private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "random seed of the simulation", DefaultValueFactory = _ => (int)Defaults.Seed, CustomParser = OptionParsers.Integer() };
+    private readonly Option<string?> output = new("--output", "-o") { HelpName = "DIR", Description = "keep the simulated preproc, PSF and extracted frame in DIR" };
+    private readonly BackendOptionSet backendOptions = new();
+
+    public DemoCommand() : base("demo", "Simulate a frame with the built-in PSF, extract it and check it against the truth")
+    {
+        Details = "Without -o nothing is written; with -o DIR the preproc image, the PSF and the frame are kept there.";
+        foreach (Option option in (Option[])[fibers, fullFrame, wavelength, seed, output])
+        {
+            Add(option);
+        }
+        backendOptions.AddTo(this);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var (first, count) = parse.GetValue(fullFrame) ? (0, 500) : (parse.GetRequiredValue(fibers).First, parse.GetRequiredValue(fibers).Count);
+        WavelengthGrid w = parse.GetRequiredValue(wavelength);
+        int seedValue = parse.GetValue(seed);
+        int threads = backendOptions.ThreadCount(parse);
+        string? directory = parse.GetValue(output);
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
@@ -49,16 +63,16 @@ public static class DemoCommand
         {
             FiberMin = first,
             FiberCount = count,
-            WaveMin = w[0],
-            WaveMax = w[1],
-            WaveStep = w[2],
-            Seed = seed,
+            WaveMin = w.Min,
+            WaveMax = w.Max,
+            WaveStep = w.Step,
+            Seed = seedValue,
             Threads = threads,
         };
         SimulatedFrame simulated = FrameSimulator.Simulate(psf, simulationOptions, SyntheticPsf.BuiltInName);
         double simulateSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"simulated fibers {first}-{first + count - 1}, {w[0]}-{w[1]} A with the built-in synthetic PSF in {simulateSeconds:0.0} s"));
+            $"simulated fibers {first}-{first + count - 1}, {w.Min}-{w.Max} A with the built-in synthetic PSF in {simulateSeconds:0.0} s"));
 
         string frameName = "in memory";
         if (directory is not null)
@@ -71,11 +85,11 @@ public static class DemoCommand
 
         var options = new ExtractionOptions
         {
-            Wavelengths = ExtractionOptions.LinearGrid(w[0], w[1], w[2]),
+            Wavelengths = w.Wavelengths(),
             SpecMin = first,
             NSpec = count,
         };
-        using IExtractionBackend backend = Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Out);
+        using IExtractionBackend backend = backendOptions.Create(parse, Console.Out);
         var times = new StageTimes();
         ExtractionReport report;
         Frame frame;

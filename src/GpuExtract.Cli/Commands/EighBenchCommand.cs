@@ -1,17 +1,18 @@
+using System.CommandLine;
 using System.Globalization;
-using GpuExtract.Cli.CommandLine;
+using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu.EighStudy;
 using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.EighStudy;
 
 namespace GpuExtract.Cli.Commands;
 
 /// <summary>
-/// <c>gpuextract eigh-bench</c>: the eigh size-scaling study (issue #6). Times eigenvalues + eigenvectors of
+/// <c>gpuextract eigh-bench</c>: the eigh size-scaling study (perf/README.md). Times eigenvalues + eigenvectors of
 /// random SPD matrices (condition 1e8) over a range of n and of the extraction's own matrices (n ≈ 74 blocks,
 /// n ≈ 520 patches) over batch sizes, precisions and methods; validates every point; writes CSV, JSON and SVG.
 /// </summary>
-public static class EighBenchCommand
+public sealed class EighBenchCommand : DocumentedCommand
 {
     /// <summary>CPU methods, in the order they run: name → (native LAPACK?, all cores?).</summary>
     public static readonly IReadOnlyList<(string Name, bool Native, bool AllCores, string Summary)> CpuMethods =
@@ -33,7 +34,24 @@ public static class EighBenchCommand
     /// <summary>Methods run when --methods is not given.</summary>
     public const string DefaultMethods = "lapack,lapack-1core,managed";
 
-    public static CommandSpec Spec { get; } = new CommandSpec("eigh-bench", "Time symmetric eigen-decomposition (eigh) against n, batch size, precision and method", Run)
+    private readonly Option<string> sizes = new("--sizes") { HelpName = "N,N,...", Description = "orders n of the random SPD matrices", DefaultValueFactory = _ => "32,64,74,128,256,500,1024,2048" };
+    private readonly Option<string> batch = new("--batch") { HelpName = "B,B,...", Description = "matrices per timed call", DefaultValueFactory = _ => "1,16,256" };
+    private readonly Option<string> precision = new("--precision") { HelpName = "f64,f32", Description = "precisions", DefaultValueFactory = _ => "f64,f32" };
+    private readonly Option<string?> methods = new("--methods") { HelpName = "M,M,...", Description = $"methods to time (see above) (default: {DefaultMethods})" };
+    private readonly Option<string> backend = new("--backend") { HelpName = "cpu[,cuda]", Description = "backends whose methods run", DefaultValueFactory = _ => "cpu" };
+    private readonly Option<string> inputs = new("--inputs") { HelpName = "random,extraction", Description = "input families", DefaultValueFactory = _ => "random,extraction" };
+    private readonly Option<int> repeat = new("--repeat") { HelpName = "N", Description = "timed repeats per point (after 1 warm-up)", DefaultValueFactory = _ => 5, CustomParser = OptionParsers.Integer(minimum: 1) };
+    private readonly Option<double> pointBudget = new("--point-budget") { HelpName = "S", Description = "skip points projected to take longer than S seconds", DefaultValueFactory = _ => 30, CustomParser = OptionParsers.Number() };
+    private readonly Option<double?> memoryLimit = new("--memory-limit") { HelpName = "GB", Description = "memory one call may use; larger batches are split (default: half the available memory)", CustomParser = OptionParsers.OptionalNumber() };
+    private readonly Option<int?> threads = new("--threads") { HelpName = "N", Description = "threads of the all-cores methods (default: all cores)", CustomParser = OptionParsers.OptionalInteger(minimum: 1) };
+    private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "seed of the random matrices", DefaultValueFactory = _ => 1, CustomParser = OptionParsers.Integer() };
+    private readonly Option<string?> extractionFile = new("--extraction") { HelpName = "FILE", Description = "extraction matrices (FITS) to time (default: the committed fixture)" };
+    private readonly Option<string?> output = new("--output", "-o") { HelpName = "CSV", Description = "write the points as CSV (and JSON next to it)" };
+    private readonly Option<string?> json = new("--json") { HelpName = "FILE", Description = "write the JSON here" };
+    private readonly Option<string?> plot = new("--plot") { HelpName = "SVG", Description = "write the plot as SVG" };
+    private readonly Option<string?> writeExtraction = new("--write-extraction") { HelpName = "FITS", Description = "only simulate a frame and write its extraction matrices (the fixture) to FITS" };
+
+    public EighBenchCommand() : base("eigh-bench", "Time symmetric eigen-decomposition (eigh) against n, batch size, precision and method")
     {
         Details =
             "Inputs: random SPD matrices (condition 1e8) of every --sizes n, and the extraction's own matrices\n" +
@@ -46,34 +64,23 @@ public static class EighBenchCommand
             "a failure marks the point FAILED in every output.\n" +
             "The defaults take about 6 minutes on a 2-core machine whose cores are shared with other work. Methods: " +
             string.Join(", ", CpuMethods.Select(m => m.Name)) + " (cpu); " + string.Join(", ", CudaMethods.Select(m => m.Name)) + " (cuda).\n" +
-            "With -o X.csv the JSON (with machine information) goes to X.json unless --json says otherwise.",
+            "With -o X.csv the JSON (with machine information) goes to X.json unless --json says otherwise.";
+        foreach (Option option in (Option[])[sizes, batch, precision, methods, backend, inputs, repeat, pointBudget, memoryLimit, threads, seed, extractionFile, output, json, plot, writeExtraction])
+        {
+            Add(option);
+        }
+        SetAction(Run);
     }
-        .Option("--sizes", null, "N,N,...", "orders n of the random SPD matrices", "32,64,74,128,256,500,1024,2048")
-        .Option("--batch", null, "B,B,...", "matrices per timed call", "1,16,256")
-        .Option("--precision", null, "f64,f32", "precisions", "f64,f32")
-        .Option("--methods", null, "M,M,...", "methods to time (see above)", DefaultMethods)
-        .Option("--backend", null, "cpu[,cuda]", "backends whose methods run", "cpu")
-        .Option("--inputs", null, "random,extraction", "input families", "random,extraction")
-        .Option("--repeat", null, "N", "timed repeats per point (after 1 warm-up)", "5")
-        .Option("--point-budget", null, "S", "skip points projected to take longer than S seconds", "30")
-        .Option("--memory-limit", null, "GB", "memory one call may use; larger batches are split", defaultText: "half the available memory")
-        .Option("--threads", null, "N", "threads of the all-cores methods", defaultText: "all cores")
-        .Option("--seed", null, "N", "seed of the random matrices", "1")
-        .Option("--extraction", null, "FILE", "extraction matrices (FITS) to time", defaultText: "the committed fixture")
-        .Option("--output", "-o", "CSV", "write the points as CSV (and JSON next to it)")
-        .Option("--json", null, "FILE", "write the JSON here")
-        .Option("--plot", null, "SVG", "write the plot as SVG")
-        .Option("--write-extraction", null, "FITS", "only simulate a frame and write its extraction matrices (the fixture) to FITS");
 
-    private static int Run(ParsedArguments args)
+    private int Run(ParseResult parse)
     {
-        if (args.GetString("--write-extraction") is string fixturePath)
+        if (parse.GetValue(writeExtraction) is string fixturePath)
         {
             if (Path.GetDirectoryName(Path.GetFullPath(fixturePath)) is string directory)
             {
                 Directory.CreateDirectory(directory);
             }
-            int fixtureSeed = args.GetInt("--seed")!.Value;
+            int fixtureSeed = parse.GetValue(seed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             IReadOnlyList<ExtractionMatrix> simulated = ExtractionMatrices.Simulate(fixtureSeed);
             ExtractionMatrices.Write(fixturePath, simulated, fixtureSeed);
@@ -82,18 +89,19 @@ public static class EighBenchCommand
             return 0;
         }
 
-        int[] sizes = PositiveIntegers(args, "--sizes");
-        int[] batches = PositiveIntegers(args, "--batch");
-        EighPrecision[] precisions = Precisions(args.GetString("--precision")!);
-        string[] backends = Names(args.GetString("--backend")!);
-        foreach (string backend in backends)
+        int[] sizeList = PositiveIntegers(sizes.Name, parse.GetRequiredValue(sizes));
+        int[] batches = PositiveIntegers(batch.Name, parse.GetRequiredValue(batch));
+        EighPrecision[] precisions = Precisions(parse.GetRequiredValue(precision));
+        string[] backends = Names(parse.GetRequiredValue(backend));
+        foreach (string name in backends)
         {
-            if (backend is not ("cpu" or "cuda"))
+            if (name is not ("cpu" or "cuda"))
             {
-                throw new UsageException($"--backend must list cpu and/or cuda, got '{backend}'");
+                throw new UsageException($"--backend must list cpu and/or cuda, got '{name}'");
             }
         }
-        string[] methodNames = Names(args.Has("--methods") ? args.GetString("--methods")! : DefaultMethods);
+        string? methodsGiven = parse.GetValue(methods);
+        string[] methodNames = Names(methodsGiven ?? DefaultMethods);
         foreach (string name in methodNames)
         {
             if (!CpuMethods.Any(m => m.Name == name) && !CudaMethods.Any(m => m.Name == name))
@@ -110,36 +118,28 @@ public static class EighBenchCommand
                 $"eigh-bench {asked}: the CUDA eigh methods ({string.Join(", ", CudaMethods.Select(m => m.Name))}) need the CUDA backend and an NVIDIA GPU; " +
                 $"{Backends.CudaUnavailableReason}. Run with --backend cpu for the CPU methods.");
         }
-        string[] inputs = Names(args.GetString("--inputs")!);
-        foreach (string input in inputs)
+        string[] inputList = Names(parse.GetRequiredValue(inputs));
+        foreach (string input in inputList)
         {
             if (input is not ("random" or "extraction"))
             {
                 throw new UsageException($"--inputs must list random and/or extraction, got '{input}'");
             }
         }
-        int repeats = args.GetInt("--repeat")!.Value;
-        if (repeats < 1)
-        {
-            throw new UsageException($"--repeat expects a count >= 1, got {repeats}");
-        }
-        double budget = args.GetDouble("--point-budget")!.Value;
+        int repeats = parse.GetValue(repeat);
+        double budget = parse.GetValue(pointBudget);
         if (!(budget > 0))
         {
             throw new UsageException($"--point-budget expects seconds > 0, got {budget}");
         }
-        int threads = args.GetInt("--threads") ?? Environment.ProcessorCount;
-        if (threads < 1)
-        {
-            throw new UsageException($"--threads expects a count >= 1, got {threads}");
-        }
+        int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        long memoryLimit = args.GetDouble("--memory-limit") is double gigabytes
+        long memoryBytes = parse.GetValue(memoryLimit) is double gigabytes
             ? (gigabytes > 0 ? (long)(gigabytes * 1e9) : throw new UsageException($"--memory-limit expects gigabytes > 0, got {gigabytes}"))
             : available / 2;
-        string? csvPath = args.GetString("--output");
-        string? jsonPath = args.GetString("--json") ?? (csvPath is null ? null : Path.ChangeExtension(csvPath, ".json"));
-        string? svgPath = args.GetString("--plot");
+        string? csvPath = parse.GetValue(output);
+        string? jsonPath = parse.GetValue(json) ?? (csvPath is null ? null : Path.ChangeExtension(csvPath, ".json"));
+        string? svgPath = parse.GetValue(plot);
         foreach (string? path in (string?[])[csvPath, jsonPath, svgPath])
         {
             // Before the minutes of measuring, not after: a bad output path fails now.
@@ -149,35 +149,35 @@ public static class EighBenchCommand
             }
         }
 
-        List<IEighMethod> methods = CreateCpuMethods(methodNames, args.Has("--methods"), threads, memoryLimit);
-        if (methods.Count == 0)
+        List<IEighMethod> cpuMethods = CreateCpuMethods(methodNames, methodsGiven is not null, threadCount, memoryBytes);
+        if (cpuMethods.Count == 0)
         {
             throw new UsageException("no eigh method can run here (see the notes above)");
         }
 
         IReadOnlyList<ExtractionMatrix>? extraction = null;
         string extractionSource = "";
-        if (inputs.Contains("extraction"))
+        if (inputList.Contains("extraction"))
         {
-            extraction = ExtractionMatrices.Load(args.GetString("--extraction"), out extractionSource);
+            extraction = ExtractionMatrices.Load(parse.GetValue(extractionFile), out extractionSource);
         }
         var options = new EighBenchmarkOptions
         {
-            Sizes = inputs.Contains("random") ? sizes : [],
+            Sizes = inputList.Contains("random") ? sizeList : [],
             Batches = batches,
             Precisions = precisions,
-            RandomInputs = inputs.Contains("random"),
+            RandomInputs = inputList.Contains("random"),
             Extraction = extraction,
             Repeats = repeats,
             PointBudgetSeconds = budget,
-            Seed = args.GetInt("--seed")!.Value,
+            Seed = parse.GetValue(seed),
         };
         MachineInfo machine = MachineInfo.Describe($"CPU-only run: {Backends.CudaUnavailableReason}");
         if (!MachineInfo.IsOptimised)
         {
             Console.Error.WriteLine("warning: this is a Debug build; the managed solver runs about 15x slower than in Release (dotnet run -c Release)");
         }
-        foreach (IEighMethod method in methods)
+        foreach (IEighMethod method in cpuMethods)
         {
             Console.WriteLine($"method {method.Name}: {method.Description}");
         }
@@ -189,11 +189,11 @@ public static class EighBenchCommand
         EighResults results;
         try
         {
-            results = new EighBenchmark(options, methods, Console.Out).Run(machine);
+            results = new EighBenchmark(options, cpuMethods, Console.Out).Run(machine);
         }
         finally
         {
-            foreach (IEighMethod method in methods)
+            foreach (IEighMethod method in cpuMethods)
             {
                 method.Dispose();
             }
@@ -267,17 +267,18 @@ public static class EighBenchCommand
         return methods;
     }
 
-    private static int[] PositiveIntegers(ParsedArguments args, string option)
+    private static int[] PositiveIntegers(string option, string text)
     {
-        double[] values = args.GetDoubles(option)!;
-        var result = new int[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var result = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
         {
-            if (values[i] < 1 || values[i] > 1 << 20 || values[i] != Math.Floor(values[i]))
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                || value < 1 || value > 1 << 20 || value != Math.Floor(value))
             {
-                throw new UsageException($"option {option} expects positive integers, got '{args.GetString(option)}'");
+                throw new UsageException($"option {option} expects positive integers, got '{text}'");
             }
-            result[i] = (int)values[i];
+            result[i] = (int)value;
         }
         return result;
     }

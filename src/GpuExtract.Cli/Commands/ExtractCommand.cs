@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Diagnostics;
-using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
@@ -8,39 +8,48 @@ using GpuExtract.Fits;
 namespace GpuExtract.Cli.Commands;
 
 /// <summary><c>gpuextract extract</c>: one preproc image + PSF → one DESI frame file.</summary>
-public static class ExtractCommand
+public sealed class ExtractCommand : DocumentedCommand
 {
-    public static CommandSpec Spec { get; } = new CommandSpec("extract", "Extract spectra from a preproc image into a DESI frame file", Run)
-        .Option("--input", "-i", "PREPROC", "preproc image (.fits or .fits.gz)", required: true)
-        .Option("--psf", "-p", "PSF", "GAUSS-HERMITE PSF file", required: true)
-        .Option("--output", "-o", "FRAME", "output frame file (written atomically)", required: true)
-        .AddExtractionOptions()
-        .Option("--model", null, "FILE", "also write the model image")
-        .Option("--json-report", null, "FILE", "write the run summary as JSON");
+    private readonly Option<string> input = new("--input", "-i") { HelpName = "PREPROC", Description = "preproc image (.fits or .fits.gz)", Required = true };
+    private readonly Option<string> psf = new("--psf", "-p") { HelpName = "PSF", Description = "GAUSS-HERMITE PSF file", Required = true };
+    private readonly Option<string> output = new("--output", "-o") { HelpName = "FRAME", Description = "output frame file (written atomically)", Required = true };
+    private readonly ExtractionOptionSet extraction = new();
+    private readonly Option<string?> model = new("--model") { HelpName = "FILE", Description = "also write the model image" };
+    private readonly Option<string?> jsonReport = new("--json-report") { HelpName = "FILE", Description = "write the run summary as JSON" };
 
-    private static int Run(ParsedArguments args)
+    public ExtractCommand() : base("extract", "Extract spectra from a preproc image into a DESI frame file")
     {
-        string input = args.GetRequiredString("--input");
-        string psfPath = args.GetRequiredString("--psf");
-        string output = args.GetRequiredString("--output");
-        string? modelPath = args.GetString("--model");
-        string? reportPath = args.GetString("--json-report");
-        ExtractionArguments.CheckSyntax(args);
-        foreach (string? path in new[] { output, modelPath, reportPath })
+        Add(input);
+        Add(psf);
+        Add(output);
+        extraction.AddTo(this);
+        Add(model);
+        Add(jsonReport);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        string inputPath = parse.GetRequiredValue(input);
+        string psfPath = parse.GetRequiredValue(psf);
+        string outputPath = parse.GetRequiredValue(output);
+        string? modelPath = parse.GetValue(model);
+        string? reportPath = parse.GetValue(jsonReport);
+        foreach (string? path in new[] { outputPath, modelPath, reportPath })
         {
             RequireWritableDirectory(path);
         }
 
         var times = new StageTimes();
         var clock = Stopwatch.StartNew();
-        PreprocImage image = PreprocImage.Read(input);
-        GaussHermitePsf psf = GaussHermitePsf.Load(psfPath);
+        PreprocImage image = PreprocImage.Read(inputPath);
+        GaussHermitePsf psfModel = GaussHermitePsf.Load(psfPath);
         times.Read = clock.Elapsed.TotalSeconds;
 
-        ExtractionOptions options = ExtractionArguments.ToOptions(args, psf, computeModel: modelPath is not null);
-        int threads = ExtractionArguments.Threads(args);
-        using var backend = Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error);
-        var report = ExtractAndWrite(image, psf, psfPath, options, backend, threads, output, modelPath, times);
+        ExtractionOptions options = extraction.ToOptions(parse, psfModel, computeModel: modelPath is not null);
+        int threads = extraction.Backend.ThreadCount(parse);
+        using var backend = extraction.Backend.Create(parse, Console.Error);
+        var report = ExtractAndWrite(image, psfModel, psfPath, options, backend, threads, outputPath, modelPath, times);
         Console.WriteLine(report.Summary());
         if (reportPath is not null)
         {

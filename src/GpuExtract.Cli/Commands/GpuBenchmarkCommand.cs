@@ -1,7 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using GpuExtract.Cli.CommandLine;
+using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
@@ -15,7 +16,7 @@ namespace GpuExtract.Cli.Commands;
 /// wall times per stage, the device pipeline's per-stage times and FLOPs, frames per hour and the FLOP floor at the
 /// GPU's FP64 rate, as JSON for perf/gpu-check.sh. The first run is a warm-up and is left out of the median.
 /// </summary>
-public static class GpuBenchmarkCommand
+public sealed class GpuBenchmarkCommand : DocumentedCommand
 {
     /// <summary>Peak FP64 rates [TFLOP/s] (tensor-core DGEMM where the GPU has it) of GPUs by name fragment, from NVIDIA's data sheets.</summary>
     private static readonly (string Name, double Tflops)[] Fp64Peaks =
@@ -24,36 +25,39 @@ public static class GpuBenchmarkCommand
         ("A100", 19.5), ("A30", 10.3), ("V100", 7.8), ("B200", 40.0), ("L40", 1.4), ("A40", 0.6),
     ];
 
-    public static CommandSpec Spec { get; } = new CommandSpec("gpu-benchmark", "Time repeated extractions of one frame (device stages, frames per hour) as JSON", Run)
-        .Option("--input", "-i", "PREPROC", "preproc image (.fits or .fits.gz)", required: true)
-        .Option("--psf", "-p", "PSF", "GAUSS-HERMITE PSF file", required: true)
-        .AddExtractionOptions()
-        .Option("--repeat", null, "N", "extractions to time (the first is a warm-up)", "4")
-        .Option("--json", null, "FILE", "write the figures as JSON");
+    private readonly Option<string> input = new("--input", "-i") { HelpName = "PREPROC", Description = "preproc image (.fits or .fits.gz)", Required = true };
+    private readonly Option<string> psfFile = new("--psf", "-p") { HelpName = "PSF", Description = "GAUSS-HERMITE PSF file", Required = true };
+    private readonly ExtractionOptionSet extraction = new();
+    private readonly Option<int> repeat = new("--repeat") { HelpName = "N", Description = "extractions to time (the first is a warm-up)", DefaultValueFactory = _ => 4, CustomParser = OptionParsers.Integer(minimum: 2) };
+    private readonly Option<string?> json = new("--json") { HelpName = "FILE", Description = "write the figures as JSON" };
 
-    private static int Run(ParsedArguments args)
+    public GpuBenchmarkCommand() : base("gpu-benchmark", "Time repeated extractions of one frame (device stages, frames per hour) as JSON")
     {
-        ExtractionArguments.CheckSyntax(args);
-        int repeat = args.GetInt("--repeat")!.Value;
-        if (repeat < 2)
-        {
-            throw new UsageException($"--repeat must be at least 2 (one warm-up), got {repeat}");
-        }
+        Add(input);
+        Add(psfFile);
+        extraction.AddTo(this);
+        Add(repeat);
+        Add(json);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        int repeatCount = parse.GetValue(repeat);
         var clock = Stopwatch.StartNew();
-        PreprocImage image = PreprocImage.Read(args.GetRequiredString("--input"));
-        GaussHermitePsf psf = GaussHermitePsf.Load(args.GetRequiredString("--psf"));
+        PreprocImage image = PreprocImage.Read(parse.GetRequiredValue(input));
+        GaussHermitePsf psf = GaussHermitePsf.Load(parse.GetRequiredValue(psfFile));
         double readSeconds = clock.Elapsed.TotalSeconds;
-        ExtractionOptions options = ExtractionArguments.ToOptions(args, psf, computeModel: false);
-        int threads = ExtractionArguments.Threads(args);
+        ExtractionOptions options = extraction.ToOptions(parse, psf, computeModel: false);
         clock.Restart();
-        using IExtractionBackend backend = Backends.Create(args.GetString("--backend")!, threads, args.GetString("--lapack")!, Console.Error);
+        using IExtractionBackend backend = extraction.Backend.Create(parse, Console.Error);
         double openSeconds = clock.Elapsed.TotalSeconds;
         var gpu = backend as CudaBackend;
 
         var runs = new List<Dictionary<string, object>>();
         var totals = new List<double>();
         int patches = 0;
-        for (int run = 0; run < repeat; run++)
+        for (int run = 0; run < repeatCount; run++)
         {
             gpu?.StageTimes.Clear();
             int cpuBefore = gpu?.CpuPatches ?? 0, batchesBefore = gpu?.Batches ?? 0;
@@ -104,7 +108,7 @@ public static class GpuBenchmarkCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{backend.Description}: {options.NSpec} fibers x {options.Wavelengths.Length} wavelengths, {patches} patches; median {median:0.000} s per frame (reading excluded) = {3600 / median:0} frames per hour{pipeline}"));
 
-        if (args.GetString("--json") is { } json)
+        if (parse.GetValue(json) is { } jsonPath)
         {
             var document = new Dictionary<string, object?>
             {
@@ -122,7 +126,7 @@ public static class GpuBenchmarkCommand
                 ["fp64_peak_tflops"] = peak,
                 ["flop_floor_seconds"] = peak is double p3 ? flops / (p3 * 1e12) : null,
             };
-            File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         }
         return 0;
     }

@@ -1,28 +1,36 @@
+using System.CommandLine;
 using System.Globalization;
-using GpuExtract.Cli.CommandLine;
 using GpuExtract.Core.Psf;
 using GpuExtract.Fits;
 
 namespace GpuExtract.Cli.Commands;
 
 /// <summary><c>gpuextract info FILE</c>: the HDUs of a FITS file, a header, and a PSF summary.</summary>
-public static class InfoCommand
+public sealed class InfoCommand : DocumentedCommand
 {
-    public static CommandSpec Spec { get; } = new CommandSpec("info", "List the HDUs of a FITS file (and summarise a PSF)", Run)
-        .Positional("FILE", "a FITS file (.fits or .fits.gz)")
-        .Option("--header", null, "N|NAME", "print the header of HDU number N or EXTNAME NAME")
-        .Flag("--verify", "verify DATASUM/CHECKSUM of every HDU");
+    private readonly Argument<string> fileArgument = new("FILE") { Description = "a FITS file (.fits or .fits.gz)" };
+    private readonly Option<string?> header = new("--header") { HelpName = "N|NAME", Description = "print the header of HDU number N or EXTNAME NAME" };
+    private readonly Option<bool> verify = new("--verify") { Description = "verify DATASUM/CHECKSUM of every HDU" };
 
-    private static int Run(ParsedArguments args)
+    public InfoCommand() : base("info", "List the HDUs of a FITS file (and summarise a PSF)")
     {
-        string path = args.Positionals[0];
-        using var file = FitsFile.Open(path, verifyChecksums: args.Has("--verify"));
-        string? header = args.GetString("--header");
-        if (header is not null)
+        Add(fileArgument);
+        Add(header);
+        Add(verify);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        string path = parse.GetRequiredValue(fileArgument);
+        bool verifyChecksums = parse.GetValue(verify);
+        using var file = FitsFile.Open(path, verifyChecksums);
+        string? headerName = parse.GetValue(header);
+        if (headerName is not null)
         {
-            FitsHdu hdu = int.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            FitsHdu hdu = int.TryParse(headerName, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
                 ? (index < file.Hdus.Count ? file[index] : throw new UsageException($"{path} has {file.Hdus.Count} HDUs; there is no HDU {index}"))
-                : file[header];
+                : file[headerName];
             foreach (var card in hdu.Header)
             {
                 Console.WriteLine(FormatCard(card));
@@ -34,12 +42,12 @@ public static class InfoCommand
         foreach (var hdu in file.Hdus)
         {
             Console.WriteLine($"{hdu.Index,3}  {hdu.Name ?? "",-18} {KindName(hdu),-16} {hdu.Bitpix,6}  {Describe(hdu)}");
-            if (args.Has("--verify"))
+            if (verifyChecksums)
             {
                 hdu.VerifyChecksum();
             }
         }
-        if (args.Has("--verify"))
+        if (verifyChecksums)
         {
             Console.WriteLine("checksums: all HDUs verify");
         }

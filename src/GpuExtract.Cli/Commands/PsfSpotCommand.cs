@@ -1,26 +1,35 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using GpuExtract.Cli.CommandLine;
+using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Psf;
 
 namespace GpuExtract.Cli.Commands;
 
 /// <summary><c>gpuextract psf spot</c>: one PSF stamp with its origin and trace centre.</summary>
-public static class PsfSpotCommand
+public sealed class PsfSpotCommand : DocumentedCommand
 {
-    public static CommandSpec Spec { get; } = new CommandSpec("psf spot", "Print the PSF spot (stamp, origin, centre) of one fiber and wavelength", Run)
-        .Option("--psf", "-p", "FILE", "GAUSS-HERMITE PSF file", required: true)
-        .Option("--fiber", "-f", "F", "fiber number", required: true)
-        .Option("--wavelength", "-w", "W", "wavelength [A]", required: true)
-        .Flag("--json", "print JSON: {fiber, wavelength, x, y, xmin, ymin, stamp[rows][cols]}");
+    private readonly Option<string> psfFile = new("--psf", "-p") { HelpName = "FILE", Description = "GAUSS-HERMITE PSF file", Required = true };
+    private readonly Option<int> fiberOption = new("--fiber", "-f") { HelpName = "F", Description = "fiber number", Required = true, CustomParser = OptionParsers.Integer() };
+    private readonly Option<double> wavelengthOption = new("--wavelength", "-w") { HelpName = "W", Description = "wavelength [A]", Required = true, CustomParser = OptionParsers.Number() };
+    private readonly Option<bool> json = new("--json") { Description = "print JSON: {fiber, wavelength, x, y, xmin, ymin, stamp[rows][cols]}" };
 
-    private static int Run(ParsedArguments args)
+    public PsfSpotCommand() : base("spot", "Print the PSF spot (stamp, origin, centre) of one fiber and wavelength")
     {
-        string path = args.GetRequiredString("--psf");
+        Add(psfFile);
+        Add(fiberOption);
+        Add(wavelengthOption);
+        Add(json);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        string path = parse.GetRequiredValue(psfFile);
         var psf = GaussHermitePsf.Load(path);
-        int fiber = args.GetInt("--fiber")!.Value;
-        double wavelength = args.GetDouble("--wavelength")!.Value;
+        int fiber = parse.GetValue(fiberOption);
+        double wavelength = parse.GetValue(wavelengthOption);
         if (fiber < psf.FiberMin || fiber >= psf.FiberMin + psf.FiberCount)
         {
             throw new ExtractionInputException($"{path}: fiber {fiber} is not in the PSF (fibers {psf.FiberMin}-{psf.FiberMin + psf.FiberCount - 1})");
@@ -35,7 +44,7 @@ public static class PsfSpotCommand
         psf.Spot(fiber, wavelength, stamp, out int xmin, out int ymin, out int rows, out int cols);
         double x = psf.X(fiber, wavelength);
         double y = psf.Y(fiber, wavelength);
-        Console.Write(args.Has("--json")
+        Console.Write(parse.GetValue(json)
             ? Json(fiber, wavelength, x, y, xmin, ymin, stamp, rows, cols, stampCols)
             : Table(fiber, wavelength, x, y, xmin, ymin, stamp, rows, cols, stampCols));
         return 0;

@@ -1,6 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using GpuExtract.Cli.CommandLine;
+using GpuExtract.Cli.Syntax;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
 
@@ -10,60 +11,70 @@ namespace GpuExtract.Cli.Commands;
 /// <c>gpuextract simulate -o PREPROC</c>: a simulated DESI preproc image (sky, galaxies, noise, cosmics,
 /// a hot column) with its truth, through a PSF file or the built-in synthetic PSF.
 /// </summary>
-public static class SimulateCommand
+public sealed class SimulateCommand : DocumentedCommand
 {
-    public static CommandSpec Spec { get; } = new CommandSpec("simulate", "Simulate a DESI preproc image with its input spectra", Run)
+    /// <summary>The simulation's defaults; the command line's defaults are these.</summary>
+    private static readonly SimulationOptions Defaults = new();
+
+    private readonly Option<string> output = new("--output", "-o") { HelpName = "PREPROC", Description = "preproc file to write (.fits or .fits.gz)", Required = true };
+    private readonly Option<string?> psfFile = new("--psf") { HelpName = "FILE", Description = "project through this GAUSS-HERMITE PSF file" };
+    private readonly Option<string?> syntheticPsf = new("--synthetic-psf") { HelpName = "PSF_OUT", Description = "use the built-in synthetic PSF and write it to PSF_OUT" };
+    private readonly Option<FiberRange> fibers = new("--fibers") { HelpName = "A-B", Description = "fibers to simulate", DefaultValueFactory = _ => new FiberRange(Defaults.FiberMin, Defaults.FiberCount), CustomParser = OptionParsers.Range! };
+    private readonly Option<WavelengthGrid> wavelength = new("--wavelength", "-w")
+    {
+        HelpName = "WMIN,WMAX,DW",
+        Description = "extraction wavelength grid [A]; light is simulated 20 A beyond",
+        DefaultValueFactory = _ => new WavelengthGrid(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
+        CustomParser = OptionParsers.Grid!,
+    };
+    private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "random seed of noise, cosmics and bad columns", DefaultValueFactory = _ => (int)Defaults.Seed, CustomParser = OptionParsers.Integer() };
+    private readonly Option<double> exposureTime = new("--exptime") { HelpName = "S", Description = "exposure time [s]; fluxes scale as S/900", DefaultValueFactory = _ => Defaults.ExposureTime, CustomParser = OptionParsers.Number() };
+    private readonly Option<int?> cosmics = new("--cosmics") { HelpName = "N", Description = "cosmic-ray hits (default: 2 per fiber)", CustomParser = OptionParsers.OptionalInteger() };
+    private readonly Option<int> badColumns = new("--bad-columns") { HelpName = "N", Description = "hot columns", DefaultValueFactory = _ => Defaults.BadColumnCount, CustomParser = OptionParsers.Integer() };
+    private readonly Option<string?> truth = new("--truth") { HelpName = "TRUTH_OUT", Description = "also write the truth alone (TRUTH, TRUTHWAVE, FIBERMAP)" };
+    private readonly Option<bool> noiseless = new("--noiseless") { Description = "add the NOISELESS image of the simulated region to the preproc file" };
+    private readonly Option<bool> ivarFromImage = new("--ivar-from-image") { Description = "IVAR from the noisy image (DESI preproc) instead of the noiseless model" };
+    private readonly Option<int> threads = new("--threads") { HelpName = "N", Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => Defaults.Threads, CustomParser = OptionParsers.Integer(minimum: 0) };
+    private readonly Option<bool> compressMask = new("--compress-mask") { Description = "write MASK tile-compressed (RICE_1) as DESI does" };
+
+    public SimulateCommand() : base("simulate", "Simulate a DESI preproc image with its input spectra")
     {
         Details = "Sky (continuum + OH lines) on every fiber and galaxies (ELG [OII], BGS Halpha...) on two fibers in three,\n" +
                   "projected through the PSF, with Poisson + read noise, cosmic rays and a hot column (MASK, IVAR 0).\n" +
                   "The preproc file holds IMAGE, IVAR, MASK, FIBERMAP, TRUTH [electron/A] and TRUTHWAVE.\n" +
-                  "Without --psf the built-in synthetic r-camera PSF is used (--synthetic-psf also writes it).",
+                  "Without --psf the built-in synthetic r-camera PSF is used (--synthetic-psf also writes it).";
+        foreach (Option option in (Option[])[output, psfFile, syntheticPsf, fibers, wavelength, seed, exposureTime, cosmics, badColumns, truth, noiseless, ivarFromImage, threads, compressMask])
+        {
+            Add(option);
+        }
+        SetAction(Run);
     }
-        .Option("--output", "-o", "PREPROC", "preproc file to write (.fits or .fits.gz)", required: true)
-        .Option("--psf", null, "FILE", "project through this GAUSS-HERMITE PSF file")
-        .Option("--synthetic-psf", null, "PSF_OUT", "use the built-in synthetic PSF and write it to PSF_OUT")
-        .Option("--fibers", null, "A-B", "fibers to simulate", "0-24")
-        .Option("--wavelength", "-w", "WMIN,WMAX,DW", "extraction wavelength grid [A]; light is simulated 20 A beyond", "5760,7620,0.8")
-        .Option("--seed", null, "N", "random seed of noise, cosmics and bad columns", "1")
-        .Option("--exptime", null, "S", "exposure time [s]; fluxes scale as S/900", "900")
-        .Option("--cosmics", null, "N", "cosmic-ray hits (default 2 per fiber)")
-        .Option("--bad-columns", null, "N", "hot columns", "1")
-        .Option("--truth", null, "TRUTH_OUT", "also write the truth alone (TRUTH, TRUTHWAVE, FIBERMAP)")
-        .Flag("--noiseless", "add the NOISELESS image of the simulated region to the preproc file")
-        .Flag("--ivar-from-image", "IVAR from the noisy image (DESI preproc) instead of the noiseless model")
-        .Option("--threads", null, "N", "worker threads (0 = all cores)", "0")
-        .Flag("--compress-mask", "write MASK tile-compressed (RICE_1) as DESI does");
 
-    private static int Run(ParsedArguments args)
+    private int Run(ParseResult parse)
     {
         var clock = Stopwatch.StartNew();
-        string output = args.GetRequiredString("--output");
-        string? psfPath = args.GetString("--psf");
-        string? syntheticOut = args.GetString("--synthetic-psf");
+        string outputPath = parse.GetRequiredValue(output);
+        string? psfPath = parse.GetValue(psfFile);
+        string? syntheticOut = parse.GetValue(syntheticPsf);
         if (psfPath is not null && syntheticOut is not null)
         {
             throw new UsageException("--psf and --synthetic-psf exclude each other: the first reads a PSF, the second writes the synthetic one");
         }
-        (int first, int count) = args.GetRange("--fibers")!.Value;
-        double[] grid = args.GetDoubles("--wavelength", 3)!;
-        int threads = args.GetInt("--threads")!.Value;
-        if (threads < 0)
-        {
-            throw new UsageException($"option --threads expects a count ≥ 0, got {threads}");
-        }
+        FiberRange range = parse.GetRequiredValue(fibers);
+        WavelengthGrid grid = parse.GetRequiredValue(wavelength);
         var options = new SimulationOptions
         {
-            FiberMin = first,
-            FiberCount = count,
-            WaveMin = grid[0],
-            WaveMax = grid[1],
-            WaveStep = grid[2],
-            Seed = args.GetInt("--seed")!.Value,
-            ExposureTime = args.GetDouble("--exptime")!.Value,
-            CosmicCount = args.GetInt("--cosmics"),
-            BadColumnCount = args.GetInt("--bad-columns")!.Value,
-            IvarFromImage = args.Has("--ivar-from-image"),
-            Threads = threads,
+            FiberMin = range.First,
+            FiberCount = range.Count,
+            WaveMin = grid.Min,
+            WaveMax = grid.Max,
+            WaveStep = grid.Step,
+            Seed = parse.GetValue(seed),
+            ExposureTime = parse.GetValue(exposureTime),
+            CosmicCount = parse.GetValue(cosmics),
+            BadColumnCount = parse.GetValue(badColumns),
+            IvarFromImage = parse.GetValue(ivarFromImage),
+            Threads = parse.GetValue(threads),
         };
 
         GaussHermitePsf psf;
@@ -93,13 +104,13 @@ public static class SimulateCommand
         {
             throw new UsageException(error.Message);
         }
-        frame.Write(output, includeNoiseless: args.Has("--noiseless"), compressMask: args.Has("--compress-mask"));
-        string? truthPath = args.GetString("--truth");
+        frame.Write(outputPath, includeNoiseless: parse.GetValue(noiseless), compressMask: parse.GetValue(compressMask));
+        string? truthPath = parse.GetValue(truth);
         if (truthPath is not null)
         {
             frame.WriteTruth(truthPath);
         }
-        Console.WriteLine(Summary(frame, output, clock.Elapsed.TotalSeconds));
+        Console.WriteLine(Summary(frame, outputPath, clock.Elapsed.TotalSeconds));
         return 0;
     }
 

@@ -6,7 +6,7 @@ namespace GpuExtract.Core.Formats;
 /// Extracted spectra of one camera exposure, as DESI's frame files hold them (DESIGN §3).
 /// Arrays are row-major; fluxes per Ångström.
 /// </summary>
-public sealed class Frame
+public sealed record Frame
 {
     /// <summary>Fiber is usable only in part: more than half of a bin's light fell on bad pixels.</summary>
     public const uint SomeBadPixels = 1u << 0;

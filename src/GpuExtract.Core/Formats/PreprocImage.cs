@@ -7,7 +7,7 @@ namespace GpuExtract.Core.Formats;
 /// A DESI "preproc" CCD image: IMAGE [electron], IVAR [electron⁻²], MASK (bits), optional READNOISE and
 /// FIBERMAP, and the IMAGE header. Arrays are row-major [NPixY, NPixX].
 /// </summary>
-public sealed class PreprocImage
+public sealed record PreprocImage
 {
     /// <summary>The DESI CCD mask bits that make a pixel unusable for extraction (ccdmask 0x2FF).</summary>
     public const int BadPixelBits = 0x2FF;

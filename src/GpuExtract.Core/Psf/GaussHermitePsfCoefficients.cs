@@ -6,7 +6,7 @@ namespace GpuExtract.Core.Psf;
 /// simulator or test builds from scratch. All coefficient arrays are [nfiber, ncoef] Legendre
 /// coefficients in u = (λ − min)·(2/(max − min)) − 1 over their own wavelength domain.
 /// </summary>
-public sealed class GaussHermitePsfCoefficients
+public sealed record GaussHermitePsfCoefficients
 {
     /// <summary>Parameters the spot model needs besides GH-i-j.</summary>
     public static readonly string[] SigmaParameters = ["GHSIGX", "GHSIGY"];

@@ -1,3 +1,5 @@
+using GpuExtract.Cpu.LinearAlgebra;
+
 namespace GpuExtract.Cpu.Extraction;
 
 /// <summary>
@@ -63,7 +65,7 @@ internal static class EigenCompose
             }
             for (int k = 0; k <= i; k++)
             {
-                double value = StampProducts.Dot(scaledRow, v.Slice(k * n, n), n);
+                double value = RowOperations.Dot(scaledRow[..n], v.Slice(k * n, n));
                 result[i * n + k] = value;
                 result[k * n + i] = value;
             }
@@ -76,7 +78,7 @@ internal static class EigenCompose
         ProjectScaled(v, d, n, b, work);
         for (int i = 0; i < n; i++)
         {
-            x[i] = StampProducts.Dot(v.Slice(i * n, n), work, n);
+            x[i] = RowOperations.Dot(v.Slice(i * n, n), work);
         }
     }
 
@@ -91,7 +93,7 @@ internal static class EigenCompose
             {
                 continue;
             }
-            StampProducts.AddScaled(v.Slice(l * n, n), bl, g, n);
+            RowOperations.Axpy(bl, v.Slice(l * n, n), g);
         }
         for (int m = 0; m < n; m++)
         {

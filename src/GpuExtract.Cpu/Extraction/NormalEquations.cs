@@ -1,3 +1,5 @@
+using GpuExtract.Cpu.LinearAlgebra;
+
 namespace GpuExtract.Cpu.Extraction;
 
 /// <summary>
@@ -72,8 +74,8 @@ internal static class NormalEquations
             for (int r = 0; r < stamps.Height[j]; r++)
             {
                 ReadOnlySpan<double> ws = weighted.Slice(j * stamps.SlotSize + r * stamps.SlotStride, width);
-                sumWeighted += StampProducts.Sum(ws, width);
-                sumPixels += StampProducts.Dot(ws, pixels.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width), width);
+                sumWeighted += RowOperations.Sum(ws);
+                sumPixels += RowOperations.Dot(ws, pixels.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width));
             }
             fluxWeight[j] = sumWeighted;
             y[j] = sumPixels;
@@ -152,14 +154,14 @@ internal static class NormalEquations
                         {
                             // Both stamps span whole slot rows here: the rows are contiguous, one long dot.
                             int length = (y1 - y0) * stride;
-                            sum = StampProducts.Dot(weighted.Slice(offsetJ, length), values.Slice(offsetK, length), length);
+                            sum = RowOperations.Dot(weighted.Slice(offsetJ, length), values.Slice(offsetK, length));
                         }
                         else
                         {
                             sum = 0;
                             for (int row = y0; row < y1; row++)
                             {
-                                sum += StampProducts.Dot(weighted.Slice(offsetJ, width), values.Slice(offsetK, width), width);
+                                sum += RowOperations.Dot(weighted.Slice(offsetJ, width), values.Slice(offsetK, width));
                                 offsetJ += stride;
                                 offsetK += stride;
                             }

@@ -1,3 +1,5 @@
+using GpuExtract.Cpu.LinearAlgebra;
+
 namespace GpuExtract.Cpu.Extraction;
 
 /// <summary>
@@ -28,8 +30,8 @@ internal static class PatchDiagnostics
             int width = stamps.Width[j];
             for (int r = 0; r < stamps.Height[j]; r++)
             {
-                StampProducts.AddScaled(values.Slice(j * stamps.SlotSize + r * stamps.SlotStride, width), fj,
-                    model.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width), width);
+                RowOperations.Axpy(fj, values.Slice(j * stamps.SlotSize + r * stamps.SlotStride, width),
+                    model.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width));
             }
         }
     }
@@ -65,8 +67,8 @@ internal static class PatchDiagnostics
         double sum = 0;
         for (int r = 0; r < stamps.Height[j]; r++)
         {
-            sum += StampProducts.Dot(values.Slice(j * stamps.SlotSize + r * stamps.SlotStride, width),
-                field.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width), width);
+            sum += RowOperations.Dot(values.Slice(j * stamps.SlotSize + r * stamps.SlotStride, width),
+                field.Slice((stamps.Y[j] + r) * boxWidth + stamps.X[j], width));
         }
         return sum;
     }

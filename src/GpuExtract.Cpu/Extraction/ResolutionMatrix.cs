@@ -1,3 +1,5 @@
+using GpuExtract.Cpu.LinearAlgebra;
+
 namespace GpuExtract.Cpu.Extraction;
 
 /// <summary>
@@ -26,8 +28,8 @@ internal static class ResolutionMatrix
         for (int l = 0; l < m; l++)
         {
             ReadOnlySpan<double> row = v.Slice(l * m, m);
-            StampProducts.AddScaled(row, 1.0, u, m);
-            StampProducts.AddScaled(row, flux[l], g, m);
+            RowOperations.Axpy(1.0, row, u);
+            RowOperations.Axpy(flux[l], row, g);
         }
         for (int k = 0; k < m; k++)
         {
@@ -37,9 +39,9 @@ internal static class ResolutionMatrix
         for (int i = 0; i < m; i++)
         {
             ReadOnlySpan<double> row = v.Slice(i * m, m);
-            double s = StampProducts.Dot(row, u, m);
+            double s = RowOperations.Dot(row, u);
             rowSums[i] = s;
-            convolvedFlux[i] = StampProducts.Dot(row, g, m) / s;
+            convolvedFlux[i] = RowOperations.Dot(row, g) / s;
         }
     }
 
@@ -61,7 +63,7 @@ internal static class ResolutionMatrix
         {
             int r = rowStart + b;
             band[b] = r >= blockStart && r < blockEnd
-                ? StampProducts.Dot(v.Slice(r * m, m), scaledColumn, m) / rowSums[r]
+                ? RowOperations.Dot(v.Slice(r * m, m), scaledColumn) / rowSums[r]
                 : 0.0;
         }
     }

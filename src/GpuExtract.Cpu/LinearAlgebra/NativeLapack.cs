@@ -41,9 +41,6 @@ public sealed unsafe class NativeLapack : ILapack
     private int _syevdQueriedN = -1;
     private double[] _syevdWork = [];
     private int[] _syevdIntWork = [];
-    private int _ssyevdQueriedN = -1;
-    private float[] _ssyevdWork = [];
-    private int[] _ssyevdIntWork = [];
     private int _syevrQueriedN = -1;
     private double[] _syevrWork = [];
     private int[] _syevrIntWork = [];
@@ -288,59 +285,6 @@ public sealed unsafe class NativeLapack : ILapack
             throw new InvalidOperationException($"dsyevd: eigen-decomposition did not converge (info = {info}, n = {n}; non-finite matrix entries?)");
         }
         RowOperations.TransposeInPlace(a, n); // Fortran columns (our rows) → our columns
-    }
-
-    /// <summary>
-    /// Float32 eigen-decomposition by ssyevd, with the same layout as
-    /// <see cref="SymmetricEigen(Span{double}, int, Span{double})"/> (eigenvector k in column k).
-    /// For precision studies; extraction itself runs in double.
-    /// </summary>
-    public void SymmetricEigen(Span<float> a, int n, Span<float> eigenvalues)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        if (a.Length < (long)n * n)
-        {
-            throw new ArgumentException($"matrix span has {a.Length} elements, fewer than n·n = {(long)n * n}");
-        }
-        ArgumentOutOfRangeException.ThrowIfLessThan(eigenvalues.Length, n, nameof(eigenvalues));
-        if (n == 0)
-        {
-            return;
-        }
-        byte jobz = Vectors;
-        byte uplo = Lower;
-        int order = n;
-        int info;
-        if (_ssyevdQueriedN != n)
-        {
-            float optimalWork;
-            int optimalIntWork;
-            int query = -1;
-            fixed (float* pa = a)
-            fixed (float* pw = eigenvalues)
-            {
-                _library.Ssyevd(&jobz, &uplo, &order, pa, &order, pw, &optimalWork, &query, &optimalIntWork, &query, &info, 1, 1);
-            }
-            CheckArgumentInfo("ssyevd (workspace query)", info);
-            Grow(ref _ssyevdWork, (int)optimalWork);
-            Grow(ref _ssyevdIntWork, optimalIntWork);
-            _ssyevdQueriedN = n;
-        }
-        int lwork = _ssyevdWork.Length;
-        int liwork = _ssyevdIntWork.Length;
-        fixed (float* pa = a)
-        fixed (float* pw = eigenvalues)
-        fixed (float* pwork = _ssyevdWork)
-        fixed (int* piwork = _ssyevdIntWork)
-        {
-            _library.Ssyevd(&jobz, &uplo, &order, pa, &order, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
-        }
-        CheckArgumentInfo("ssyevd", info);
-        if (info > 0)
-        {
-            throw new InvalidOperationException($"ssyevd: eigen-decomposition did not converge (info = {info}, n = {n}; non-finite matrix entries?)");
-        }
-        RowOperations.TransposeInPlace(a, n);
     }
 
     /// <summary>dsyevr with RANGE = 'A'; the eigenvectors land in a scratch matrix and are copied transposed into a.</summary>

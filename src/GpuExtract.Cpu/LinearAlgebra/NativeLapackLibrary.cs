@@ -65,9 +65,6 @@ internal sealed unsafe class NativeLapackLibrary
     /// <summary>dsyevd_(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, len(jobz), len(uplo)).</summary>
     public delegate* unmanaged[Cdecl]<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void> Dsyevd;
 
-    /// <summary>ssyevd_: <see cref="Dsyevd"/> in float32.</summary>
-    public delegate* unmanaged[Cdecl]<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nuint, nuint, void> Ssyevd;
-
     /// <summary>
     /// dsyevr_(jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, m, w, z, ldz, isuppz, work, lwork,
     /// iwork, liwork, info, len(jobz), len(range), len(uplo)).
@@ -104,7 +101,7 @@ internal sealed unsafe class NativeLapackLibrary
                 failures.Add($"{candidate}: not found");
                 continue;
             }
-            string[] required = ["dpotrf_", "dpotrs_", "dpotri_", "dpbtrf_", "dpbtrs_", "dsyevd_", "dsyevr_", "ssyevd_"];
+            string[] required = ["dpotrf_", "dpotrs_", "dpotri_", "dpbtrf_", "dpbtrs_", "dsyevd_", "dsyevr_"];
             var missing = new List<string>();
             var exports = new Dictionary<string, IntPtr>();
             foreach (string symbol in required)
@@ -147,7 +144,6 @@ internal sealed unsafe class NativeLapackLibrary
                 Dpbtrf = (delegate* unmanaged[Cdecl]<byte*, int*, int*, double*, int*, int*, nuint, void>)exports["dpbtrf_"],
                 Dpbtrs = (delegate* unmanaged[Cdecl]<byte*, int*, int*, int*, double*, int*, double*, int*, int*, nuint, void>)exports["dpbtrs_"],
                 Dsyevd = (delegate* unmanaged[Cdecl]<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)exports["dsyevd_"],
-                Ssyevd = (delegate* unmanaged[Cdecl]<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nuint, nuint, void>)exports["ssyevd_"],
                 Dsyevr = (delegate* unmanaged[Cdecl]<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void>)exports["dsyevr_"],
             };
             reason = "";

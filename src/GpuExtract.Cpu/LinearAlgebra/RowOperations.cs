@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>
-/// Level-1 operations on contiguous rows of row-major matrices (dot, axpy, plane rotations), with
+/// Level-1 operations on contiguous rows of row-major matrices (dot, sum, axpy, plane rotations), with
 /// <see cref="Vector{T}"/>. The managed factorisations are arranged so that every inner loop is one
-/// of these over a contiguous row, never a strided column.
+/// of these over a contiguous row, never a strided column; the extraction's stamp-row products
+/// (normal equations, model image, resolution rows) use the same ones.
 /// </summary>
 internal static class RowOperations
 {
@@ -36,6 +37,17 @@ internal static class RowOperations
         for (; i < n; i++)
         {
             sum += Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+        }
+        return sum;
+    }
+
+    /// <summary>Σ x[i] in index order (a stamp row's weight: ~17 values, too short for vectors to pay).</summary>
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
         }
         return sum;
     }
@@ -277,18 +289,6 @@ internal static class RowOperations
 
     /// <summary>Transposes a row-major n × n matrix in place.</summary>
     public static void TransposeInPlace(Span<double> a, int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = i + 1; j < n; j++)
-            {
-                (a[i * n + j], a[j * n + i]) = (a[j * n + i], a[i * n + j]);
-            }
-        }
-    }
-
-    /// <summary>Transposes a row-major n × n float matrix in place.</summary>
-    public static void TransposeInPlace(Span<float> a, int n)
     {
         for (int i = 0; i < n; i++)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using GpuExtract.Core.Batch;
+using GpuExtract.Batch;
 using GpuExtract.Testing;
 
 namespace GpuExtract.Cli.Tests.Batch;
@@ -220,10 +220,7 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
         Assert.Contains("--camera expects b, r or z", stderr);
     }
 
-    /// <summary>
-    /// The coordinator registers <c>BatchCommand.Spec</c> in Program.cs when merging; until then these tests
-    /// have no command to run.
-    /// </summary>
+    /// <summary>The JSON report that rank <paramref name="rank"/> wrote in <paramref name="outdir"/>; fails the test when there is none.</summary>
     private static JsonDocument ReadReport(string outdir, int rank) =>
         TryReadReport(outdir, rank) ?? throw new Xunit.Sdk.XunitException($"no report for rank {rank} in {outdir}");
 

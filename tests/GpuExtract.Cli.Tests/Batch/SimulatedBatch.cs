@@ -65,25 +65,13 @@ public sealed class SimulatedBatch : IDisposable
     }
 
     /// <summary>The same PSF's first <see cref="PsfFibers"/> fibers on a CCD of <see cref="CcdColumns"/> × <see cref="CcdRows"/> pixels.</summary>
-    private static GaussHermitePsfCoefficients CutCcd(GaussHermitePsfCoefficients c) => new()
+    private static GaussHermitePsfCoefficients CutCcd(GaussHermitePsfCoefficients c) => c with
     {
         XTrace = FirstRows(c.XTrace),
-        XTraceWaveMin = c.XTraceWaveMin,
-        XTraceWaveMax = c.XTraceWaveMax,
         YTrace = FirstRows(c.YTrace),
-        YTraceWaveMin = c.YTraceWaveMin,
-        YTraceWaveMax = c.YTraceWaveMax,
         Parameters = c.Parameters.ToDictionary(p => p.Key, p => FirstRows(p.Value)),
-        WaveMin = c.WaveMin,
-        WaveMax = c.WaveMax,
-        FiberMin = c.FiberMin,
         NPixX = CcdColumns,
         NPixY = CcdRows,
-        HalfSizeX = c.HalfSizeX,
-        HalfSizeY = c.HalfSizeY,
-        GhDegX = c.GhDegX,
-        GhDegY = c.GhDegY,
-        PsfError = c.PsfError,
     };
 
     /// <summary>Coefficients [fiber, coefficient] of the first <see cref="PsfFibers"/> fibers.</summary>

@@ -300,24 +300,7 @@ public class GaussHermitePsfTests
         GaussHermitePsfCoefficients c = SyntheticPsf.Random(seed: 5);
         var parameters = new Dictionary<string, double[,]>(c.Parameters);
         parameters.Remove("GH-3-4");
-        var e = Assert.Throws<PsfFormatException>(() => new GaussHermitePsf(new GaussHermitePsfCoefficients
-        {
-            XTrace = c.XTrace,
-            YTrace = c.YTrace,
-            XTraceWaveMin = c.XTraceWaveMin,
-            XTraceWaveMax = c.XTraceWaveMax,
-            YTraceWaveMin = c.YTraceWaveMin,
-            YTraceWaveMax = c.YTraceWaveMax,
-            Parameters = parameters,
-            WaveMin = c.WaveMin,
-            WaveMax = c.WaveMax,
-            NPixX = c.NPixX,
-            NPixY = c.NPixY,
-            HalfSizeX = c.HalfSizeX,
-            HalfSizeY = c.HalfSizeY,
-            GhDegX = c.GhDegX,
-            GhDegY = c.GhDegY,
-        }));
+        var e = Assert.Throws<PsfFormatException>(() => new GaussHermitePsf(c with { Parameters = parameters }));
         Assert.Contains("GH-3-4", e.Message);
     }
 

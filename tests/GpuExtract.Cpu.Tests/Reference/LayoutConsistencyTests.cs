@@ -1,11 +1,12 @@
 using GpuExtract.Core.Formats;
+using GpuExtract.Core.Validation;
 using Xunit.Abstractions;
 using static GpuExtract.Cpu.Tests.Reference.ReferenceCase;
 
 namespace GpuExtract.Cpu.Tests.Reference;
 
 /// <summary>
-/// Issue #4: bundle0 extracted with other patch layouts (nwavestep 30/50/80, nsubbundles 5/6) gives the
+/// Bundle0 extracted with other patch layouts (nwavestep 30/50/80, nsubbundles 5/6) gives the
 /// same spectra to within what the divide-and-conquer itself changes. A layout moves the patch edges,
 /// and near an edge the fitted flux depends on where the patch was cut (reference README §6), so DESIGN
 /// §4's pull target only holds away from the edges; the limits over all bins come from measured figures.
@@ -33,15 +34,15 @@ public class LayoutConsistencyTests(ITestOutputHelper output)
         Frame b = Extract(new ExtractionCase(Bundle0Image, 5, stepB), output);
         int nwave = b.NWave;
 
-        Agreement all = Compare(a, b);
+        FrameAgreement all = Compare(a, b);
         output.WriteLine($"nwavestep {stepA} vs {stepB}, all bins: {all}");
         AssertWithin(all, new Tolerance("all bins, measured layout scale", 0.1, 0.975, 1e-3, 1e-4, 0.3, 1e-9));
 
-        Agreement away5 = Compare(a, b, (_, bin) => Math.Min(BinsFromBlockEdge(bin, stepA, nwave), BinsFromBlockEdge(bin, stepB, nwave)) >= 5);
+        FrameAgreement away5 = Compare(a, b, (_, bin) => Math.Min(BinsFromBlockEdge(bin, stepA, nwave), BinsFromBlockEdge(bin, stepB, nwave)) >= 5);
         output.WriteLine($"≥ 5 bins from every block edge: {away5}");
         AssertWithin(away5, DesignTargets with { Name = "DESIGN §4 at ≥ 5 bins from block edges", MaxChi2Absolute = null });
 
-        Agreement away15 = Compare(a, b, (_, bin) => Math.Min(BinsFromBlockEdge(bin, stepA, nwave), BinsFromBlockEdge(bin, stepB, nwave)) >= 15);
+        FrameAgreement away15 = Compare(a, b, (_, bin) => Math.Min(BinsFromBlockEdge(bin, stepA, nwave), BinsFromBlockEdge(bin, stepB, nwave)) >= 15);
         output.WriteLine($"≥ 15 bins from every block edge: {away15}");
         Assert.True(away15.MaxPull < 1e-3, $"≥ 15 bins from block edges: max pull {away15.MaxPull:E3} ≥ 1e-3: {away15}");
     }
@@ -61,8 +62,8 @@ public class LayoutConsistencyTests(ITestOutputHelper output)
         Frame specter5 = ReferenceFrame("bundle0-frame-specter.fits");
         Frame specter6 = ReferenceFrame("bundle0-nsub6-frame-specter.fits");
 
-        Agreement ours = Compare(ours6, ours5);
-        Agreement specter = Compare(specter6, specter5);
+        FrameAgreement ours = Compare(ours6, ours5);
+        FrameAgreement specter = Compare(specter6, specter5);
         output.WriteLine($"ours nsub 6 vs 5: {ours}");
         output.WriteLine($"specter nsub 6 vs 5: {specter}");
         AssertWithin(ours, new Tolerance("nsub 6 vs 5, specter's scale", 0.06, 0.995, 1e-3, 1e-4, 0.1, 1e-9));

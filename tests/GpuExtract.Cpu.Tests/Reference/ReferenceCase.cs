@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
+using GpuExtract.Core.Validation;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Testing;
 using Xunit.Abstractions;
@@ -36,16 +37,7 @@ internal static class ReferenceCase
     public sealed record ExtractionCase(string Image, int NSubBundles, int NWaveStep = 50, bool Decorrelate = false,
         LapackChoice Lapack = LapackChoice.Auto);
 
-    /// <summary>Agreement figures of one comparison, over the bins where the second frame's ivar &gt; 0.</summary>
-    public sealed record Agreement(int Bins, double MaxPull, double FractionPullBelow001, double MaxIvarRelative,
-        double MaxResolutionAbsolute, double MaxChi2Absolute, double MaxPixmaskAbsolute)
-    {
-        public override string ToString() =>
-            $"bins {Bins}: max pull {MaxPull:E3}, pulls < 0.01: {100 * FractionPullBelow001:0.000}%, max rel. ivar {MaxIvarRelative:E3}, " +
-            $"max abs. resolution {MaxResolutionAbsolute:E3}, max abs. chi2pix {MaxChi2Absolute:E3}, max abs. pixmask {MaxPixmaskAbsolute:E3}";
-    }
-
-    /// <summary>Limits on an <see cref="Agreement"/>; a null limit is not checked.</summary>
+    /// <summary>Limits on a <see cref="FrameAgreement"/>; a null limit is not checked.</summary>
     public sealed record Tolerance(string Name, double MaxPull, double MinFractionPullBelow001, double MaxIvarRelative,
         double MaxResolutionAbsolute, double? MaxChi2Absolute, double? MaxPixmaskAbsolute);
 
@@ -69,13 +61,13 @@ internal static class ReferenceCase
     /// </summary>
     public static readonly Tolerance ExactLayout = new("specter's exact layout", 1e-5, 1.0, 1e-6, 1e-7, 1e-6, 1e-9);
 
-    /// <summary>The shared PSF, or skips the test when ../shared is absent.</summary>
+    /// <summary>The shared PSF, or skips the test when the shared data (../shared or GPUEXTRACT_SHARED) is absent.</summary>
     public static GaussHermitePsf Psf
     {
         get
         {
             GaussHermitePsf? psf = SharedPsf.Value;
-            Skip.If(psf is null, "../shared/data/psf-r0-00051060.fits is not available");
+            Skip.If(psf is null, $"data/psf-r0-00051060.fits is not available in the shared data ({TestEnvironment.SharedLocation})");
             return psf;
         }
     }
@@ -140,62 +132,38 @@ internal static class ReferenceCase
     }
 
     /// <summary>
-    /// The agreement measures of DESIGN §4 between <paramref name="ours"/> and <paramref name="reference"/>
-    /// (pulls and relative ivar use the reference's ivar), over the bins where the reference's ivar &gt; 0
-    /// and <paramref name="include"/>(fiber index, bin) holds.
+    /// The agreement measures of DESIGN §4 (<see cref="FrameAgreement"/>) between <paramref name="ours"/> and
+    /// <paramref name="reference"/> (pulls and relative ivar use the reference's ivar), over the bins where the
+    /// reference's ivar &gt; 0 and <paramref name="include"/>(fiber index, bin) holds. Every output bin must be finite.
     /// </summary>
-    public static Agreement Compare(Frame ours, Frame reference, Func<int, int, bool>? include = null)
+    public static FrameAgreement Compare(Frame ours, Frame reference, Func<int, int, bool>? include = null)
     {
         Assert.Equal(reference.Flux.Length, ours.Flux.Length);
         Assert.Equal(reference.DiagonalCount, ours.DiagonalCount);
-        int nwave = reference.NWave;
-        int ndiag = reference.DiagonalCount;
-        int bins = 0, below = 0;
-        double maxPull = 0, maxIvar = 0, maxRes = 0, maxChi2 = 0, maxPixmask = 0;
         for (int i = 0; i < reference.Flux.Length; i++)
         {
             Assert.True(double.IsFinite(ours.Flux[i]) && double.IsFinite(ours.Ivar[i]), $"non-finite output at bin {i}");
-            int spec = i / nwave, bin = i % nwave;
-            if (!(reference.Ivar[i] > 0) || (include is not null && !include(spec, bin)))
-            {
-                continue;
-            }
-            bins++;
-            double pull = Math.Abs(ours.Flux[i] - reference.Flux[i]) * Math.Sqrt(reference.Ivar[i]);
-            maxPull = Math.Max(maxPull, pull);
-            below += pull < 0.01 ? 1 : 0;
-            maxIvar = Math.Max(maxIvar, Math.Abs(ours.Ivar[i] / reference.Ivar[i] - 1));
-            maxChi2 = Math.Max(maxChi2, Math.Abs(ours.Chi2Pix[i] - reference.Chi2Pix[i]));
-            if (reference.PixmaskFraction is { } pixmask && ours.PixmaskFraction is { } ourPixmask)
-            {
-                maxPixmask = Math.Max(maxPixmask, Math.Abs(ourPixmask[i] - pixmask[i]));
-            }
-            for (int k = 0; k < ndiag; k++)
-            {
-                int at = (spec * ndiag + k) * nwave + bin;
-                maxRes = Math.Max(maxRes, Math.Abs(ours.Resolution[at] - reference.Resolution[at]));
-            }
         }
-        return new Agreement(bins, maxPull, bins > 0 ? below / (double)bins : 0, maxIvar, maxRes, maxChi2, maxPixmask);
+        return FrameAgreement.Measure(ours, reference, include);
     }
 
     /// <summary>Asserts every limit of <paramref name="t"/>, naming the figure and the limit on failure.</summary>
-    public static void AssertWithin(Agreement a, Tolerance t)
+    public static void AssertWithin(FrameAgreement a, Tolerance t)
     {
         Assert.True(a.Bins > 0, "no bins with ivar > 0 to compare");
         Assert.True(a.FractionPullBelow001 >= t.MinFractionPullBelow001,
             $"{t.Name}: pulls < 0.01 in only {100 * a.FractionPullBelow001:0.000}% of bins (limit {100 * t.MinFractionPullBelow001:0.0}%): {a}");
         Assert.True(a.MaxPull < t.MaxPull, $"{t.Name}: max pull {a.MaxPull:E3} ≥ {t.MaxPull:E0}: {a}");
         Assert.True(a.MaxIvarRelative < t.MaxIvarRelative, $"{t.Name}: max rel. ivar {a.MaxIvarRelative:E3} ≥ {t.MaxIvarRelative:E0}: {a}");
-        Assert.True(a.MaxResolutionAbsolute < t.MaxResolutionAbsolute,
-            $"{t.Name}: max abs. resolution {a.MaxResolutionAbsolute:E3} ≥ {t.MaxResolutionAbsolute:E0}: {a}");
+        Assert.True(a.MaxResolution < t.MaxResolutionAbsolute,
+            $"{t.Name}: max abs. resolution {a.MaxResolution:E3} ≥ {t.MaxResolutionAbsolute:E0}: {a}");
         if (t.MaxChi2Absolute is double chi2)
         {
             Assert.True(a.MaxChi2Absolute < chi2, $"{t.Name}: max abs. chi2pix {a.MaxChi2Absolute:E3} ≥ {chi2:E0}: {a}");
         }
         if (t.MaxPixmaskAbsolute is double pixmask)
         {
-            Assert.True(a.MaxPixmaskAbsolute < pixmask, $"{t.Name}: max abs. pixmask {a.MaxPixmaskAbsolute:E3} ≥ {pixmask:E0}: {a}");
+            Assert.True(a.MaxPixmask < pixmask, $"{t.Name}: max abs. pixmask {a.MaxPixmask:E3} ≥ {pixmask:E0}: {a}");
         }
     }
 }

@@ -8,7 +8,7 @@ namespace GpuExtract.Cpu.Tests.Simulated;
 
 /// <summary>
 /// A simulated 25-fiber bundle over the whole r-camera range, extracted and checked against its truth:
-/// flux estimates R·truth, so the pulls (flux − R·truth)·√ivar must be unit normal (issue #4: mean within
+/// flux estimates R·truth, so the pulls (flux − R·truth)·√ivar must be unit normal (the CPU engine's acceptance target: mean within
 /// ±0.05, std within 5 % of 1 over a bundle). The simulation's IVAR is the model's (no noisy-weight bias).
 /// </summary>
 public class SimulatedBundleTests(ITestOutputHelper output)

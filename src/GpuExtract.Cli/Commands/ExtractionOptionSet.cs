@@ -1,0 +1,139 @@
+using System.CommandLine;
+using GpuExtract.Cli.Syntax;
+using GpuExtract.Core.Extraction;
+using GpuExtract.Core.Psf;
+
+namespace GpuExtract.Cli.Commands;
+
+/// <summary>
+/// The extraction options shared by <c>extract</c>, <c>batch</c> and <c>gpu-benchmark</c>, named as DESI's
+/// <c>desi_extract_spectra</c> so users can swap us in. Their defaults are <see cref="ExtractionOptions"/>'s:
+/// an option added here is added to every command that extracts.
+/// </summary>
+public sealed class ExtractionOptionSet
+{
+    /// <summary>The defaults of every option that has one; the grid and fibers are the PSF's.</summary>
+    private static readonly ExtractionOptions Defaults = new() { Wavelengths = [], SpecMin = 0, NSpec = 0 };
+
+    public Option<WavelengthGrid?> Wavelength { get; } = new("--wavelength", "-w")
+    {
+        HelpName = "WMIN,WMAX,DW",
+        Description = "output wavelength grid [A] (default: the PSF's range, 0.8)",
+        CustomParser = OptionParsers.Grid,
+    };
+
+    public Option<int?> SpecMin { get; } = new("--specmin", "-s")
+    {
+        HelpName = "N",
+        Description = "first fiber to extract (default: the PSF's first fiber)",
+        CustomParser = OptionParsers.OptionalInteger(),
+    };
+
+    public Option<int?> NSpec { get; } = new("--nspec", "-n")
+    {
+        HelpName = "N",
+        Description = "number of fibers to extract (default: all fibers of the PSF from specmin)",
+        CustomParser = OptionParsers.OptionalInteger(),
+    };
+
+    public Option<int> BundleSize { get; } = new("--bundlesize")
+    {
+        HelpName = "N",
+        Description = "fibers per bundle (fitted independently)",
+        DefaultValueFactory = _ => Defaults.BundleSize,
+        CustomParser = OptionParsers.Integer(minimum: 1),
+    };
+
+    public Option<int> NSubBundles { get; } = new("--nsubbundles")
+    {
+        HelpName = "N",
+        Description = "subbundles per bundle, 1..bundlesize",
+        DefaultValueFactory = _ => Defaults.NSubBundles,
+        CustomParser = OptionParsers.Integer(minimum: 1),
+    };
+
+    public Option<int> NWaveStep { get; } = new("--nwavestep")
+    {
+        HelpName = "N",
+        Description = "output bins per wavelength patch",
+        DefaultValueFactory = _ => Defaults.NWaveStep,
+        CustomParser = OptionParsers.Integer(minimum: 1),
+    };
+
+    public Option<double?> PsfError { get; } = new("--psferr")
+    {
+        HelpName = "X",
+        Description = "fractional PSF model error for chi2pix (default: PSFERR of the PSF file, else 0.01)",
+        CustomParser = OptionParsers.OptionalNumber(),
+    };
+
+    public Option<double> Regularize { get; } = new("--regularize")
+    {
+        HelpName = "X",
+        Description = "regularisation of every flux bin",
+        DefaultValueFactory = _ => Defaults.Regularize,
+        CustomParser = OptionParsers.Number(),
+    };
+
+    public Option<double> PixPadFrac { get; } = new("--pixpad-frac")
+    {
+        HelpName = "X",
+        Description = "pixel-box padding in y, fraction of the spot height",
+        DefaultValueFactory = _ => Defaults.PixPadFrac,
+        CustomParser = OptionParsers.Number(),
+    };
+
+    public Option<double> WavePadFrac { get; } = new("--wavepad-frac")
+    {
+        HelpName = "X",
+        Description = "wavelength padding beyond the box, fraction of the spot height",
+        DefaultValueFactory = _ => Defaults.WavePadFrac,
+        CustomParser = OptionParsers.Number(),
+    };
+
+    public Option<bool> DecorrelateFibers { get; } = new("--decorrelate-fibers")
+    {
+        Description = "decorrelate noise across fibers (Q = iCov^1/2) instead of signal per fiber",
+    };
+
+    /// <summary>--backend, --threads, --lapack.</summary>
+    public BackendOptionSet Backend { get; } = new();
+
+    /// <summary>Adds every option to <paramref name="command"/>, in the order --help lists them.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (Option option in (Option[])[Wavelength, SpecMin, NSpec, BundleSize, NSubBundles, NWaveStep, PsfError, Regularize, PixPadFrac, WavePadFrac, DecorrelateFibers])
+        {
+            command.Add(option);
+        }
+        Backend.AddTo(command);
+    }
+
+    /// <summary>
+    /// The extraction options for <paramref name="psf"/>: the grid is --wavelength, else
+    /// <paramref name="defaultGrid"/>, else the PSF's whole range (whole Ångströms) at 0.8 Å.
+    /// </summary>
+    public ExtractionOptions ToOptions(ParseResult parse, GaussHermitePsf psf, bool computeModel, double[]? defaultGrid = null)
+    {
+        double[] grid = parse.GetValue(Wavelength)?.Wavelengths()
+            ?? defaultGrid
+            ?? ExtractionOptions.LinearGrid(Math.Ceiling(psf.WaveMin), Math.Floor(psf.WaveMax), 0.8);
+        int specMin = parse.GetValue(SpecMin) ?? psf.FiberMin;
+        int nspec = parse.GetValue(NSpec) ?? psf.FiberMin + psf.FiberCount - specMin;
+        return new ExtractionOptions
+        {
+            Wavelengths = grid,
+            SpecMin = specMin,
+            NSpec = nspec,
+            BundleSize = parse.GetValue(BundleSize),
+            NSubBundles = parse.GetValue(NSubBundles),
+            NWaveStep = parse.GetValue(NWaveStep),
+            PsfError = parse.GetValue(PsfError),
+            Regularize = parse.GetValue(Regularize),
+            PixPadFrac = parse.GetValue(PixPadFrac),
+            WavePadFrac = parse.GetValue(WavePadFrac),
+            DecorrelateFibers = parse.GetValue(DecorrelateFibers),
+            ComputeModel = computeModel,
+        };
+    }
+}
