@@ -1,5 +1,3 @@
-using GpuExtract.Core.Batch;
-
 namespace GpuExtract.Core.Extraction;
 
 /// <summary>

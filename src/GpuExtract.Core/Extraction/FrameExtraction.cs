@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GpuExtract.Core.Barycentric;
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Planning;
 using GpuExtract.Core.Psf;

@@ -1,4 +1,3 @@
-using GpuExtract.Core.Batch;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Simulation;
