@@ -219,6 +219,7 @@ public sealed class BatchCommand : DocumentedCommand
         return options with
         {
             Wavelengths = settings.Wavelength?.Grid() ?? options.Wavelengths,
+            StatedGrid = settings.Wavelength ?? options.StatedGrid,
             SpecMin = specMin,
             NSpec = settings.NSpec ?? psf.FiberMin + psf.FiberCount - specMin,
             PsfError = settings.PsfError,
@@ -246,9 +247,9 @@ public sealed class BatchCommand : DocumentedCommand
     /// <summary>The rank's backend; with GPUs present each rank drives GPU (local rank mod GPU count).</summary>
     private IExtractionBackend CreateBackend(ParseResult parse, RankPlacement placement, out int? device)
     {
-        int gpus = parse.GetValue(extraction.Backend.Backend) == "cpu" ? 0 : Backends.GpuCount;
+        int gpus = extraction.BackendName(parse) == "cpu" ? 0 : Backends.GpuCount;
         device = gpus > 0 ? placement.DeviceFor(gpus) : null;
-        return extraction.Backend.Create(parse, Console.Error, device ?? 0);
+        return extraction.CreateBackend(parse, Console.Error, device ?? 0);
     }
 
     private static string Describe(FrameRecord record)
