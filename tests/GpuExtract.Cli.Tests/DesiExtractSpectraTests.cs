@@ -149,6 +149,40 @@ public sealed class DesiExtractSpectraTests(ITestOutputHelper output, DesiExtrac
         Assert.False(file.TryGetHdu("SCORES", out _));
     }
 
+    /// <summary>
+    /// <c>gpuextract batch</c> writes the same frame as desi_extract_spectra for the same options: every
+    /// HDU's data equal and the same FLUX keywords with the same values (IN_PSF and IN_IMG name the
+    /// files as each was given them).
+    /// </summary>
+    [SkippableFact]
+    public void Batch_WritesTheSameFrame()
+    {
+        string single = inputs.Directory.File("frame-r0-single.fits");
+        string[] options = ["-w", "5760.0,5800.0,0.8", "--psferr", "0.01", "--no-gpu", "--barycentric-correction", "-s", "250", "-n", "25"];
+        var (code, _, stderr) = Run(["-i", inputs.Preproc(250), "-p", inputs.Psf, "-o", single, .. options]);
+        Assert.True(code == 0, stderr);
+        string manifest = inputs.Directory.File("frames.csv");
+        string outdir = inputs.Directory.File("batch-out");
+        File.WriteAllLines(manifest, ["input,psf,output", $"{inputs.Preproc(250)},{inputs.Psf},frame-r0-batch.fits"]);
+        (code, _, stderr) = CliRunner.Run(["batch", "--manifest", manifest, "--outdir", outdir, .. options]);
+        Assert.True(code == 0, stderr);
+        string result = TestEnvironment.RunPython("""
+            import sys, numpy as np
+            from astropy.io import fits
+            a, b = fits.open(sys.argv[1]), fits.open(sys.argv[2])
+            assert [h.name for h in a] == [h.name for h in b]
+            for x, y in zip(a, b):
+                assert np.array_equal(x.data, y.data) if x.data is not None else y.data is None, x.name
+            ha, hb = a[0].header, b[0].header
+            assert set(ha) == set(hb), set(ha) ^ set(hb)
+            diff = [k for k in ha if k not in ('IN_PSF', 'IN_IMG', 'CHECKSUM', 'DATASUM', 'COMMENT', 'HISTORY') and ha[k] != hb[k]]
+            assert not diff, diff
+            print('ok %d HDUs, %d keywords' % (len(a), len(ha)))
+            """, single, Path.Combine(outdir, "frame-r0-batch.fits"));
+        output.WriteLine(result.Trim());
+        Assert.Contains("ok", result);
+    }
+
     /// <summary>Missing pointing keywords: exit 2, one line naming them, no frame.</summary>
     [SkippableFact]
     public void BarycentricCorrection_WithoutPointing_Exit2NamingKeywords()
