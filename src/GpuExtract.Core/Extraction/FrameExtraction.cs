@@ -50,9 +50,10 @@ public static class FrameExtraction
             extraction = options with { Wavelengths = corrected };
             heliocor = f;
         }
+        // Fibers and grid are checked against the PSF (Prepare) before the fibermap is asked for them.
+        var (plan, frameInput, unusable) = Prepare(image, psf, extraction);
         FibermapRows? fibermap = fibermapTable is null ? null
             : FibermapRows.Select(fibermapTable, fibermapHeader!, fibermapSource, options.SpecMin, options.NSpec, psf.FiberCount, image.Header);
-        var (plan, frameInput, unusable) = Prepare(image, psf, extraction);
         times.Plan = Lap(clock);
 
         backend.BeginFrame(frameInput);
