@@ -1,3 +1,5 @@
+using GpuExtract.Core.Extraction;
+
 namespace GpuExtract.Batch;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GpuExtract.Fits;
+using GpuExtract.Core.Extraction;
 
 namespace GpuExtract.Batch;
 

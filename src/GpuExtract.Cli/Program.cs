@@ -18,7 +18,7 @@ public static class Program
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<Command> Commands => CreateRootCommand().Subcommands.ToArray();
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args) => Run(DesiExtractSpectra.Arguments(args), Console.Out, Console.Error);
 
     /// <summary>The command tree: every command, the recursive <c>--verbose</c>, help and version.</summary>
     public static RootCommand CreateRootCommand()
@@ -43,7 +43,7 @@ public static class Program
     }
 
     /// <summary><c>--verbose</c>, accepted by every command: an error also prints its stack trace.</summary>
-    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "Show the stack trace of an error", Recursive = true };
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show the stack trace of an error (desi_extract_spectra's -v: print more)", Recursive = true };
 
     /// <summary>Runs one command line; the testable entry point.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -14,6 +14,7 @@ namespace GpuExtract.Fits;
 public sealed class FitsTableBuilder
 {
     private readonly List<PendingColumn> _columns = [];
+    private readonly Dictionary<string, string> _descriptions = new(StringComparer.Ordinal);
 
     public FitsTableBuilder(int rowCount)
     {
@@ -182,6 +183,16 @@ public sealed class FitsTableBuilder
     internal int RowLength => _columns.Sum(c => c.Width);
 
     internal IReadOnlyList<PendingColumn> Columns => _columns;
+
+    /// <summary>Gives column <paramref name="name"/> a description, written as the comment of its TTYPEn card.</summary>
+    public FitsTableBuilder Describe(string name, string description)
+    {
+        _descriptions[name] = description;
+        return this;
+    }
+
+    /// <summary>The description given to column <paramref name="name"/>, or null.</summary>
+    internal string? DescriptionOf(string name) => _descriptions.GetValueOrDefault(name);
 
     /// <summary>Bytes of heap (PCOUNT): the variable-length columns' arrays.</summary>
     internal long HeapLength

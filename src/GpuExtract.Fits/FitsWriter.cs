@@ -256,7 +256,7 @@ public sealed partial class FitsWriter : IDisposable
         {
             FitsTableBuilder.PendingColumn column = table.Columns[i];
             int n = i + 1;
-            cards.Add(new FitsCard($"TTYPE{n}", column.Name, null));
+            cards.Add(new FitsCard($"TTYPE{n}", column.Name, table.DescriptionOf(column.Name)));
             cards.Add(new FitsCard($"TFORM{n}", column.Tform, null));
             if (!string.IsNullOrEmpty(column.Unit))
             {

@@ -1,3 +1,4 @@
+using GpuExtract.Core.Extraction;
 
 namespace GpuExtract.Batch.Tests;
 

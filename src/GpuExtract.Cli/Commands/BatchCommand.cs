@@ -241,6 +241,7 @@ public sealed class BatchCommand : DocumentedCommand
         return options with
         {
             Wavelengths = settings.Wavelength?.Grid() ?? options.Wavelengths,
+            StatedGrid = settings.Wavelength ?? options.StatedGrid,
             SpecMin = specMin,
             NSpec = settings.NSpec ?? psf.FiberMin + psf.FiberCount - specMin,
             PsfError = settings.PsfError,
@@ -268,11 +269,11 @@ public sealed class BatchCommand : DocumentedCommand
     /// <summary>The rank's backend; with GPUs present each rank drives GPU (local rank mod GPU count).</summary>
     private IExtractionBackend CreateBackend(ParseResult parse, RankPlacement placement, out int? device)
     {
-        int gpus = parse.GetValue(extraction.Backend.Backend) == "cpu" ? 0 : Backends.GpuCount;
+        int gpus = extraction.BackendName(parse) == "cpu" ? 0 : Backends.GpuCount;
         device = gpus > 0 ? placement.DeviceFor(gpus) : null;
         // Ranks that share this GPU each plan their batches on their share of its memory.
         int sharing = gpus > 0 ? placement.RanksSharingDevice(gpus, RankPlacement.DiscoverLocalSize(Environment.GetEnvironmentVariable) ?? 1) : 1;
-        return extraction.Backend.Create(parse, Console.Error, device ?? 0, sharing);
+        return extraction.CreateBackend(parse, Console.Error, device ?? 0, sharing);
     }
 
     private static string Describe(FrameRecord record)

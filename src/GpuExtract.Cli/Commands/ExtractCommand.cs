@@ -14,16 +14,34 @@ public sealed class ExtractCommand : DocumentedCommand
     private readonly Option<string> psf = new("--psf", "-p") { HelpName = "PSF", Description = "GAUSS-HERMITE PSF file", Required = true };
     private readonly Option<string> output = new("--output", "-o") { HelpName = "FRAME", Description = "output frame file (written atomically)", Required = true };
     private readonly ExtractionOptionSet extraction = new();
-    private readonly Option<string?> model = new("--model") { HelpName = "FILE", Description = "also write the model image" };
+    private readonly Option<string?> fibermap = new("--fibermap", "-f")
+    {
+        HelpName = "FIBERMAP",
+        Description = "input fibermap file: its FIBERMAP rows of the extracted fibers go into the frame (default: the preproc's FIBERMAP HDU)",
+    };
+    private readonly Option<string?> model = new("--model", "-m") { HelpName = "FILE", Description = "output 2D pixel model file (with the frame's header)" };
+    private readonly Option<bool> mpi = new("--mpi")
+    {
+        Description = "accepted for desi_extract_spectra: use MPI for parallelism; here one process already uses every core "
+            + "or the GPU (for many frames use gpuextract batch under srun)",
+    };
+    private readonly Option<bool> useSpecter = new("--use-specter")
+    {
+        Description = "accepted for desi_extract_spectra: use classic specter instead of gpu_specter; here it changes nothing "
+            + "(gpuextract's extraction follows specter's ex2d)",
+    };
     private readonly Option<string?> jsonReport = new("--json-report") { HelpName = "FILE", Description = "write the run summary as JSON" };
 
     public ExtractCommand() : base("extract", "Extract spectra from a preproc image into a DESI frame file")
     {
         Add(input);
+        Add(fibermap);
         Add(psf);
         Add(output);
         extraction.AddTo(this);
         Add(model);
+        Add(mpi);
+        Add(useSpecter);
         Add(jsonReport);
         SetAction(Run);
     }
@@ -35,12 +53,16 @@ public sealed class ExtractCommand : DocumentedCommand
         string outputPath = parse.GetRequiredValue(output);
         string? modelPath = parse.GetValue(model);
         string? reportPath = parse.GetValue(jsonReport);
-
         // Every output is checked against the inputs and the others, and opened, before any work;
         // they appear together at the end or not at all.
         using var outputs = new OutputSet();
         outputs.AddInput(inputPath, "input preproc");
         outputs.AddInput(psfPath, "PSF");
+        string? fibermapPath = parse.GetValue(fibermap);
+        if (fibermapPath is not null)
+        {
+            outputs.AddInput(fibermapPath, "fibermap");
+        }
         OutputSet.Output frameOutput = outputs.Add(outputPath, "frame");
         OutputSet.Output? modelOutput = modelPath is null ? null : outputs.Add(modelPath, "model");
         OutputSet.Output? reportOutput = reportPath is null ? null : outputs.Add(reportPath, "JSON report");
@@ -51,9 +73,17 @@ public sealed class ExtractCommand : DocumentedCommand
         PreprocImage image = PreprocImage.Read(inputPath, psfModel);
         times.Read = clock.Elapsed.TotalSeconds;
 
-        ExtractionOptions options = extraction.ToOptions(parse, psfModel, computeModel: modelPath is not null);
+        if (parse.GetValue(mpi))
+        {
+            Console.Error.WriteLine($"{Program.Name}: --mpi: not needed here, one process uses every core (or the GPU); gpuextract batch spreads many frames over ranks");
+        }
+        if (parse.GetValue(useSpecter))
+        {
+            Console.Error.WriteLine($"{Program.Name}: --use-specter: ignored, gpuextract's extraction follows specter's ex2d either way");
+        }
+        ExtractionOptions options = extraction.ToOptions(parse, psfModel, computeModel: modelPath is not null) with { FibermapPath = fibermapPath };
         int threads = extraction.Backend.ThreadCount(parse);
-        using var backend = extraction.Backend.Create(parse, Console.Error);
+        using var backend = extraction.CreateBackend(parse, Console.Error);
         var report = ExtractAndWrite(image, psfModel, psfPath, options, backend, threads, frameOutput, modelOutput, times);
         reportOutput?.Write(stream =>
         {
@@ -74,51 +104,24 @@ public sealed class ExtractCommand : DocumentedCommand
         Core.Extraction.IExtractionBackend backend, int threads, OutputSet.Output output, OutputSet.Output? modelOutput, StageTimes times, bool showProgress = true)
     {
         var progress = showProgress ? new ProgressReporter(Console.Error, ProgressReporter.StandardErrorIsTerminal, "patches") : null;
-        FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress is null ? null : progress.Report, times);
+        FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress is null ? null : progress.Report, times, psfName);
         progress?.Finish();
+        if (result.Heliocor is { } f)
+        {
+            WavelengthRange grid = options.Grid;
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"{Program.Name}: barycentric correction factor {f:R} (HELIOCOR): extracted on {grid.Min / f:R},{grid.Max / f:R},{grid.Step / f:R}, written as {grid}"));
+        }
 
         var clock = Stopwatch.StartNew();
         Frame frame = result.Frame;
-        DescribeProvenance(frame.Header, image, psf, psfName, options);
         FrameFile.Write(output, frame);
         if (modelOutput is not null && result.ModelImage is { } model)
         {
-            modelOutput.WriteFits(writer =>
-            {
-                var header = new FitsHeader();
-                header.Set("EXTNAME", "MODEL");
-                header.Set("BUNIT", "electron");
-                writer.WriteImage<float>(header, model, [image.NPixY, image.NPixX]);
-            });
+            ModelImageFile.Write(modelOutput, model, image.NPixX, image.NPixY, frame.Header);
         }
         times.Write = clock.Elapsed.TotalSeconds;
         return new ExtractionReport(image.FileName, psfName, output.Path, backend.Description, threads,
             options.NSpec, options.Wavelengths.Length, result.PatchCount, result.UnusablePixels, times);
-    }
-
-    /// <summary>Input files, the input image's identifying keywords and the extraction parameters, into the FLUX header.</summary>
-    private static void DescribeProvenance(FitsHeader header, PreprocImage image, GaussHermitePsf psf, string psfName, ExtractionOptions options)
-    {
-        foreach (string key in FrameFile.PassedThroughKeywords)
-        {
-            foreach (var card in image.Header)
-            {
-                if (card.Key == key && card.Value is not null)
-                {
-                    header.Set(key, card.Value, card.Comment);
-                    break;
-                }
-            }
-        }
-        header.Set("IN_PSF", Path.GetFileName(psfName), "input PSF");
-        header.Set("IN_IMG", Path.GetFileName(image.FileName), "input preproc image");
-        header.Set("BUNDLESZ", (long)options.BundleSize, "fibers per bundle");
-        header.Set("NSUBBUND", (long)options.NSubBundles, "subbundles per bundle");
-        header.Set("WAVESIZE", (long)options.NWaveStep, "output bins per patch");
-        header.Set("PSFERR", options.PsfError ?? psf.PsfError, "PSF model error used in CHI2PIX");
-        header.Set("REGULARZ", options.Regularize, "regularisation");
-        header.Set("PIXPADFR", options.PixPadFrac, "pixel-box padding fraction");
-        header.Set("WAVEPDFR", options.WavePadFrac, "wavelength padding fraction");
-        header.Set("NDECORR", options.DecorrelateFibers, "noise decorrelated across fibers");
     }
 }

@@ -18,21 +18,21 @@ public sealed class ExtractionOptionSet
     public Option<WavelengthGrid?> Wavelength { get; } = new("--wavelength", "-w")
     {
         HelpName = "WMIN,WMAX,DW",
-        Description = "output wavelength grid [A] (default: the PSF's range, 0.8)",
+        Description = "output wavelength grid [A]: WMIN + k*DW up to WMAX; the values are written as WAVEMIN/WAVEMAX/WAVESTEP (default: the PSF's range, 0.8)",
         CustomParser = OptionParsers.Grid,
     };
 
     public Option<int?> SpecMin { get; } = new("--specmin", "-s")
     {
         HelpName = "N",
-        Description = "first fiber to extract (default: the PSF's first fiber)",
+        Description = "first spectrum to extract (default: 0, the PSF's first fiber)",
         CustomParser = OptionParsers.OptionalInteger(),
     };
 
     public Option<int?> NSpec { get; } = new("--nspec", "-n")
     {
         HelpName = "N",
-        Description = "number of fibers to extract (default: all fibers of the PSF from specmin)",
+        Description = "number of spectra to extract (default: every fiber from specmin to the PSF's last, 500 for DESI)",
         CustomParser = OptionParsers.OptionalInteger(),
     };
 
@@ -67,10 +67,10 @@ public sealed class ExtractionOptionSet
         CustomParser = OptionParsers.OptionalNumber(),
     };
 
-    public Option<double> Regularize { get; } = new("--regularize")
+    public Option<double> Regularize { get; } = new("--regularize", "-r")
     {
         HelpName = "X",
-        Description = "regularisation of every flux bin",
+        Description = "regularization amount added to every flux bin",
         DefaultValueFactory = _ => Defaults.Regularize,
         CustomParser = OptionParsers.Number(),
     };
@@ -93,16 +93,42 @@ public sealed class ExtractionOptionSet
 
     public Option<bool> DecorrelateFibers { get; } = new("--decorrelate-fibers")
     {
-        Description = "decorrelate noise across fibers (Q = iCov^1/2) instead of signal per fiber",
+        Description = "decorrelate noise across fibers (Q = iCov^1/2) instead of signal per fiber (desispec: not recommended)",
+    };
+
+    public Option<bool> NoScores { get; } = new("--no-scores")
+    {
+        Description = "do not compute scores: leave out the SCORES HDU",
+    };
+
+    public Option<bool> BarycentricCorrection { get; } = new("--barycentric-correction")
+    {
+        Description = "apply barycentric correction to wavelength: extract on WMIN/f,WMAX/f,DW/f with f = 1+v/c at Kitt Peak "
+            + "(pointing and mid-exposure time from HDU 0, else the FIBERMAP header), write the stated grid and HELIOCOR",
+    };
+
+    public Option<bool> NoGpu { get; } = new("--no-gpu")
+    {
+        Description = "do not use a GPU even if available (= --backend cpu)",
     };
 
     /// <summary>--backend, --threads, --lapack.</summary>
     public BackendOptionSet Backend { get; } = new();
 
+    /// <summary>The backend asked for: cpu under --no-gpu, else --backend's choice.</summary>
+    public string BackendName(ParseResult parse) => parse.GetValue(NoGpu) ? "cpu" : parse.GetValue(Backend.Backend)!;
+
+    /// <summary>
+    /// The backend to use (<see cref="BackendName"/>), telling the choice on <paramref name="log"/>;
+    /// <paramref name="ranksPerDevice"/> processes share GPU <paramref name="device"/>.
+    /// </summary>
+    public IExtractionBackend CreateBackend(ParseResult parse, TextWriter log, int device = 0, int ranksPerDevice = 1) =>
+        Backends.Create(BackendName(parse), Backend.ThreadCount(parse), parse.GetValue(Backend.Lapack)!, log, device, ranksPerDevice);
+
     /// <summary>Adds every option to <paramref name="command"/>, in the order --help lists them.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Wavelength, SpecMin, NSpec, BundleSize, NSubBundles, NWaveStep, PsfError, Regularize, PixPadFrac, WavePadFrac, DecorrelateFibers])
+        foreach (Option option in (Option[])[Wavelength, SpecMin, NSpec, BundleSize, NSubBundles, NWaveStep, PsfError, Regularize, PixPadFrac, WavePadFrac, DecorrelateFibers, NoScores, BarycentricCorrection, NoGpu])
         {
             command.Add(option);
         }
@@ -115,7 +141,8 @@ public sealed class ExtractionOptionSet
     /// </summary>
     public ExtractionOptions ToOptions(ParseResult parse, GaussHermitePsf psf, bool computeModel, double[]? defaultGrid = null)
     {
-        double[] grid = parse.GetValue(Wavelength)?.Wavelengths()
+        WavelengthGrid? stated = parse.GetValue(Wavelength);
+        double[] grid = stated?.Wavelengths()
             ?? defaultGrid
             ?? ExtractionOptions.LinearGrid(Math.Ceiling(psf.WaveMin), Math.Floor(psf.WaveMax), 0.8);
         int specMin = parse.GetValue(SpecMin) ?? psf.FiberMin;
@@ -134,6 +161,9 @@ public sealed class ExtractionOptionSet
             WavePadFrac = parse.GetValue(WavePadFrac),
             DecorrelateFibers = parse.GetValue(DecorrelateFibers),
             ComputeModel = computeModel,
+            StatedGrid = stated is null ? null : new WavelengthRange(stated.Min, stated.Max, stated.Step),
+            NoScores = parse.GetValue(NoScores),
+            BarycentricCorrection = parse.GetValue(BarycentricCorrection),
         };
     }
 }

@@ -50,7 +50,7 @@ public sealed class GpuBenchmarkCommand : DocumentedCommand
         double readSeconds = clock.Elapsed.TotalSeconds;
         ExtractionOptions options = extraction.ToOptions(parse, psf, computeModel: false);
         clock.Restart();
-        using IExtractionBackend backend = extraction.Backend.Create(parse, Console.Error);
+        using IExtractionBackend backend = extraction.CreateBackend(parse, Console.Error);
         double openSeconds = clock.Elapsed.TotalSeconds;
         var gpu = backend as CudaBackend;
 

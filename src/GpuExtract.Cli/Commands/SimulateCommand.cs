@@ -37,6 +37,10 @@ public sealed class SimulateCommand : DocumentedCommand
     private readonly Option<bool> ivarFromImage = new("--ivar-from-image") { Description = "IVAR from the noisy image (DESI preproc) instead of the noiseless model" };
     private readonly Option<int> threads = new("--threads") { HelpName = "N", Description = "worker threads (0 = all cores)", DefaultValueFactory = _ => Defaults.Threads, CustomParser = OptionParsers.Integer(minimum: 0) };
     private readonly Option<bool> compressMask = new("--compress-mask") { Description = "write MASK tile-compressed (RICE_1) as DESI does" };
+    private readonly Option<bool> desiLayout = new("--desi-layout")
+    {
+        Description = "as DESI's pipeline writes a science preproc: a FIBERMAP row for each of the petal's 500 fibers and HDU-0 pointing, time and CCD keywords",
+    };
 
     public SimulateCommand() : base("simulate", "Simulate a DESI preproc image with its input spectra")
     {
@@ -44,7 +48,7 @@ public sealed class SimulateCommand : DocumentedCommand
                   "projected through the PSF, with Poisson + read noise, cosmic rays and a hot column (MASK, IVAR 0).\n" +
                   "The preproc file holds IMAGE, IVAR, MASK, FIBERMAP, TRUTH [electron/A] and TRUTHWAVE.\n" +
                   "Without --psf the built-in synthetic r-camera PSF is used (--synthetic-psf also writes it).";
-        foreach (Option option in (Option[])[output, psfFile, syntheticPsf, fibers, wavelength, seed, exposureTime, cosmics, badColumns, truth, noiseless, ivarFromImage, threads, compressMask])
+        foreach (Option option in (Option[])[output, psfFile, syntheticPsf, fibers, wavelength, seed, exposureTime, cosmics, badColumns, truth, noiseless, ivarFromImage, threads, compressMask, desiLayout])
         {
             Add(option);
         }
@@ -85,6 +89,7 @@ public sealed class SimulateCommand : DocumentedCommand
             BadColumnCount = parse.GetValue(badColumns),
             IvarFromImage = parse.GetValue(ivarFromImage),
             Threads = parse.GetValue(threads),
+            DesiLayout = parse.GetValue(desiLayout),
         };
 
         GaussHermitePsf psf;

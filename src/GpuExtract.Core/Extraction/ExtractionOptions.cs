@@ -117,6 +117,28 @@ public sealed record ExtractionOptions
         }
     }
 
+    /// <summary>
+    /// The grid as stated (<c>-w WMIN,WMAX,DW</c>), written verbatim as WAVEMIN/WAVEMAX/WAVESTEP and
+    /// divided by the barycentric factor for the extraction; null = <see cref="Wavelengths"/>' first, last
+    /// and step.
+    /// </summary>
+    public WavelengthRange? StatedGrid { get; init; }
+
+    /// <summary>Fibermap file whose FIBERMAP HDU the frame carries (<c>-f</c>); null = the preproc's own FIBERMAP HDU.</summary>
+    public string? FibermapPath { get; init; }
+
+    /// <summary>
+    /// Extract on the grid divided by the barycentric factor f = 1 + v/c of the exposure and write the
+    /// stated grid, so the frame's wavelengths are barycentric (desispec's <c>--barycentric-correction</c>).
+    /// </summary>
+    public bool BarycentricCorrection { get; init; }
+
+    /// <summary>Leave out the SCORES HDU (desispec's <c>--no-scores</c>).</summary>
+    public bool NoScores { get; init; }
+
+    /// <summary>The stated grid, or the one <see cref="Wavelengths"/> spans.</summary>
+    public WavelengthRange Grid => StatedGrid ?? new WavelengthRange(Wavelengths[0], Wavelengths[^1], Wavelengths.Length > 1 ? WavelengthStep : 0);
+
     /// <summary>Wavelength step [Å] as the reference takes it: the first difference of the grid.</summary>
     public double WavelengthStep => Wavelengths[1] - Wavelengths[0];
 

@@ -5,14 +5,12 @@ namespace GpuExtract.Core.Extraction;
 
 /// <summary>
 /// Scatters per-patch results into frame arrays in plan order (a later patch overwrites a shared bin,
-/// as the reference's does), converts to per-Ångström units and sets the mask bits. Every value it returns
-/// fits float32 (the frame file's type), whatever a backend produced: see <see cref="KeepWithinSingle"/>.
+/// as the reference's does), converts to per-Ångström units and sets the mask bits as desispec's
+/// <c>get_spectrum_mask</c> does (SOMEBADPIX, ALLBADPIX, and BAD2DFIT by <see cref="Chi2PixMask"/>). Every value
+/// it returns fits float32 (the frame file's type), whatever a backend produced: see <see cref="KeepWithinSingle"/>.
 /// </summary>
 public static class FrameAssembler
 {
-    /// <summary>chi2pix above which a bin is flagged BAD2DFIT (desispec's threshold).</summary>
-    public const double Bad2DFitChi2 = 100.0;
-
     /// <summary>Builds the frame of <paramref name="options"/>'s fibers and wavelengths.</summary>
     public static Frame Assemble(PatchPlan plan, PatchResults results, ExtractionOptions options)
     {
@@ -80,12 +78,9 @@ public static class FrameAssembler
             {
                 bits |= Frame.AllBadPixels;
             }
-            if (chi2[i] > Bad2DFitChi2)
-            {
-                bits |= Frame.Bad2DFit;
-            }
             mask[i] = bits;
         }
+        Chi2PixMask.Apply(chi2, nspec, nwave, mask);
 
         return new Frame
         {

@@ -1,30 +1,59 @@
 using System.Diagnostics;
+using GpuExtract.Core.Barycentric;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Planning;
 using GpuExtract.Core.Psf;
+using GpuExtract.Fits;
 
 namespace GpuExtract.Core.Extraction;
 
 /// <summary>
 /// The frame-level driver: plans patches, hands the frame and its patches to a backend, and
-/// assembles the frame. It never knows which backend it talks to.
+/// assembles the frame as desispec's extraction (<c>scripts.extract.main_gpu_specter</c>) completes it:
+/// barycentric grid, FIBERMAP rows, FLUX header and SCORES. It never knows which backend it talks to.
 /// </summary>
 public static class FrameExtraction
 {
-    /// <summary>The outcome of one frame: the frame, the model image if asked for, and stage times.</summary>
-    public sealed record Result(Frame Frame, float[]? ModelImage, StageTimes Times, int PatchCount, int UnusablePixels);
+    /// <summary>
+    /// The outcome of one frame: the frame, the model image if asked for, stage times, and the barycentric
+    /// factor applied (null when none was).
+    /// </summary>
+    public sealed record Result(Frame Frame, float[]? ModelImage, StageTimes Times, int PatchCount, int UnusablePixels, double? Heliocor = null);
 
     /// <summary>
     /// Extracts <paramref name="options"/>' fibers and wavelengths from <paramref name="image"/>.
-    /// <paramref name="progress"/> receives (patches done, patches total) from time to time.
+    /// <paramref name="progress"/> receives (patches done, patches total) from time to time;
+    /// <paramref name="psfPath"/> is the PSF's file name for IN_PSF (and ORIG_PSF).
     /// </summary>
-    /// <exception cref="ExtractionInputException">image and PSF disagree, or the options are invalid.</exception>
+    /// <exception cref="ExtractionInputException">image and PSF disagree, the options are invalid, the fibermap
+    /// does not cover the fibers, or the barycentric correction lacks keywords.</exception>
     public static Result Run(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options, IExtractionBackend backend,
-        Action<int, int>? progress = null, StageTimes? times = null)
+        Action<int, int>? progress = null, StageTimes? times = null, string? psfPath = null)
     {
         times ??= new StageTimes();
         var clock = Stopwatch.StartNew();
-        var (plan, frameInput, unusable) = Prepare(image, psf, options);
+        var (fibermapTable, fibermapHeader, fibermapSource) = LoadFibermap(image, options);
+        WavelengthRange stated = options.Grid;
+        double? heliocor = null;
+        ExtractionOptions extraction = options;
+        if (options.BarycentricCorrection)
+        {
+            var pointing = ExposurePointing.FromHeaders(image.Header, fibermapHeader, image.FileName);
+            double f = BarycentricCorrection.Factor(pointing.RaDeg, pointing.DecDeg, pointing.MidExposureMjd, ObservingSite.KittPeak);
+            // desispec hands gpu_specter (wmin/f, wmax/f, dw/f) and writes the stated grid as WAVELENGTH.
+            double[] corrected = ExtractionOptions.LinearGrid(stated.Min / f, stated.Max / f, stated.Step / f);
+            if (corrected.Length != options.Wavelengths.Length)
+            {
+                throw new ExtractionInputException(
+                    $"barycentric factor {f:R} turns the {options.Wavelengths.Length}-bin grid {stated} into {corrected.Length} bins; choose WMAX a whole number of steps from WMIN");
+            }
+            extraction = options with { Wavelengths = corrected };
+            heliocor = f;
+        }
+        // Fibers and grid are checked against the PSF (Prepare) before the fibermap is asked for them.
+        var (plan, frameInput, unusable) = Prepare(image, psf, extraction);
+        FibermapRows? fibermap = fibermapTable is null ? null
+            : FibermapRows.Select(fibermapTable, fibermapHeader!, fibermapSource, options.SpecMin, options.NSpec, psf.FiberCount, image.Header);
         times.Plan = Lap(clock);
 
         backend.BeginFrame(frameInput);
@@ -37,10 +66,51 @@ public static class FrameExtraction
         backend.Solve(batch, results, n => progress?.Invoke(Interlocked.Add(ref done, n), batch.Count));
         times.Solve = Lap(clock);
 
-        Frame frame = FrameAssembler.Assemble(plan, results, options);
+        Frame assembled = FrameAssembler.Assemble(plan, results, extraction);
         float[]? model = options.ComputeModel ? FrameAssembler.ModelImage(plan, results, image.NPixX, image.NPixY) : null;
+        int fiberMin = fibermap is null ? options.SpecMin : fibermap.Fibers.Min();
+        var frame = new Frame
+        {
+            SpecMin = assembled.SpecMin,
+            NSpec = assembled.NSpec,
+            Wavelength = options.Wavelengths,
+            Flux = assembled.Flux,
+            Ivar = assembled.Ivar,
+            Mask = assembled.Mask,
+            DiagonalCount = assembled.DiagonalCount,
+            Resolution = assembled.Resolution,
+            Chi2Pix = assembled.Chi2Pix,
+            PixmaskFraction = assembled.PixmaskFraction,
+            Header = FrameHeader.Compose(image.Header, image.FileName, psfPath ?? "(in-memory PSF)", options, stated, fiberMin,
+                options.PsfError ?? psf.PsfError, heliocor),
+            Fibermap = fibermap,
+            Scores = options.NoScores ? null : FrameScores.Compute(options.Wavelengths, assembled.Flux, assembled.Ivar, assembled.NSpec),
+        };
         times.Assemble = Lap(clock);
-        return new Result(frame, model, times, batch.Count, unusable);
+        return new Result(frame, model, times, batch.Count, unusable, heliocor);
+    }
+
+    /// <summary>
+    /// The fibermap the frame carries: the FIBERMAP HDU of <see cref="ExtractionOptions.FibermapPath"/>, else
+    /// the preproc's (desispec reads <c>-f</c>, else tries the input image); null when neither exists, as
+    /// desispec then writes a frame without FIBERMAP whose fibers are specmin … specmin+nspec−1.
+    /// </summary>
+    private static (FitsTable? Table, FitsHeader? Header, string Source) LoadFibermap(PreprocImage image, ExtractionOptions options)
+    {
+        if (options.FibermapPath is not { } path)
+        {
+            return (image.Fibermap, image.FibermapHeader ?? (image.Fibermap is null ? null : new FitsHeader()), image.FileName);
+        }
+        if (!File.Exists(path))
+        {
+            throw new ExtractionInputException($"{path}: fibermap file not found");
+        }
+        using FitsFile file = FitsFile.Open(path);
+        if (!file.TryGetHdu("FIBERMAP", out FitsHdu hdu))
+        {
+            throw new ExtractionInputException($"{path}: no FIBERMAP HDU");
+        }
+        return (hdu.ReadTable(), hdu.Header, path);
     }
 
     /// <summary>

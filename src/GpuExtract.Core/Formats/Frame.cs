@@ -14,7 +14,10 @@ public sealed record Frame
     /// <summary>All of a bin's light fell on bad pixels.</summary>
     public const uint AllBadPixels = 1u << 1;
 
-    /// <summary>The 2-D fit is poor here: chi2pix is an outlier.</summary>
+    /// <summary>
+    /// The 2-D fit is poor here: chi2pix exceeds 5× its median over fibers at this wavelength and 5× its
+    /// median over wavelengths in this fiber (desispec's <c>get_chi2pix_mask</c>).
+    /// </summary>
     public const uint Bad2DFit = 1u << 7;
 
     /// <summary>First fiber (absolute number).</summary>
@@ -49,9 +52,12 @@ public sealed record Frame
     /// <summary>Share of each bin's light on unusable pixels; shape [NSpec, NWave]; null when not stored.</summary>
     public double[]? PixmaskFraction { get; init; }
 
-    /// <summary>Keywords for the FLUX header (CAMERA, EXPID, IN_PSF, IN_IMG, …).</summary>
+    /// <summary>Keywords for the FLUX header (the preproc's HDU 0, NSPEC, WAVEMIN, IN_PSF, …).</summary>
     public FitsHeader Header { get; init; } = new();
 
-    /// <summary>FIBERMAP passed through from the input, or null.</summary>
-    public FitsTable? Fibermap { get; init; }
+    /// <summary>The FIBERMAP rows of this frame's fibers (with the table's header), or null when there is none.</summary>
+    public FibermapRows? Fibermap { get; init; }
+
+    /// <summary>Per-fiber scores for the SCORES HDU (desispec's <c>compute_frame_scores</c>), or null for none.</summary>
+    public IReadOnlyList<FrameScore>? Scores { get; init; }
 }

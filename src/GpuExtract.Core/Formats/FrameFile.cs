@@ -3,13 +3,14 @@ using GpuExtract.Fits;
 namespace GpuExtract.Core.Formats;
 
 /// <summary>
-/// Reads and writes <see cref="Frame"/>s in DESI's frame layout: FLUX (primary, float32), IVAR, MASK
-/// (uint32 as int32 + BZERO), WAVELENGTH (float64), RESOLUTION (float32), FIBERMAP, CHI2PIX.
+/// Reads and writes <see cref="Frame"/>s in DESI's frame layout (desispec's <c>io.frame.write_frame</c>):
+/// FLUX (primary, float32), IVAR, MASK (uint32 as int32 + BZERO), WAVELENGTH (float64), RESOLUTION
+/// (float32), FIBERMAP, CHI2PIX, SCORES.
 /// Reading also accepts the reference (specter) layout with float64 arrays and no MASK.
 /// </summary>
 public static class FrameFile
 {
-    /// <summary>Input-image keywords copied into the FLUX header when present.</summary>
+    /// <summary>Input-image keywords the command line copied before frames carried the whole HDU-0 header.</summary>
     public static readonly string[] PassedThroughKeywords =
         ["CAMERA", "SPECGRPH", "EXPID", "NIGHT", "FLAVOR", "OBSTYPE", "EXPTIME", "TILEID", "MJD-OBS", "DATE-OBS", "SEED", "SIMULATD"];
 
@@ -32,16 +33,24 @@ public static class FrameFile
         flux.Set("BUNIT", "electron/Angstrom");
         foreach (var card in frame.Header)
         {
-            if (card.Key is not ("EXTNAME" or "BUNIT" or "COMMENT" or "HISTORY" or "") && card.Value is not null)
+            if (card.Key is "COMMENT" or "HISTORY")
+            {
+                (card.Key == "COMMENT" ? (Action<string>)flux.AddComment : flux.AddHistory)(card.Value as string ?? "");
+            }
+            else if (card.Key is not ("EXTNAME" or "BUNIT" or "") && card.Value is not null)
             {
                 flux.Set(card.Key, card.Value, card.Comment);
             }
         }
         flux.Set("SPECMIN", (long)frame.SpecMin, "first fiber");
         flux.Set("NSPEC", (long)frame.NSpec, "number of fibers");
-        flux.Set("WAVEMIN", frame.Wavelength[0], "first wavelength [Angstrom]");
-        flux.Set("WAVEMAX", frame.Wavelength[^1], "last wavelength [Angstrom]");
-        flux.Set("WAVESTEP", frame.NWave > 1 ? (frame.Wavelength[^1] - frame.Wavelength[0]) / (frame.NWave - 1) : 0.0, "wavelength step [Angstrom]");
+        // The stated grid (WAVEMIN/WAVEMAX/WAVESTEP as given) wins; frames without one describe their grid.
+        if (!flux.Contains("WAVEMIN"))
+        {
+            flux.Set("WAVEMIN", frame.Wavelength[0], "first wavelength [Angstrom]");
+            flux.Set("WAVEMAX", frame.Wavelength[^1], "last wavelength [Angstrom]");
+            flux.Set("WAVESTEP", frame.NWave > 1 ? (frame.Wavelength[^1] - frame.Wavelength[0]) / (frame.NWave - 1) : 0.0, "wavelength step [Angstrom]");
+        }
         writer.WriteImage<float>(flux, ToSingle(frame.Flux), spectra);
 
         writer.WriteImage<float>(HduHeaders.Named("IVAR", "(electron/Angstrom)**-2"), ToSingle(frame.Ivar), spectra);
@@ -52,9 +61,19 @@ public static class FrameFile
         writer.WriteImage<float>(resolution, ToSingle(frame.Resolution), [frame.NSpec, frame.DiagonalCount, frame.NWave]);
         if (frame.Fibermap is not null)
         {
-            writer.WriteTable(HduHeaders.Named("FIBERMAP", null), FitsTableCopy.ToBuilder(frame.Fibermap));
+            writer.WriteTable(FibermapHeader(frame.Fibermap.Header), frame.Fibermap.ToBuilder());
         }
         writer.WriteImage<float>(HduHeaders.Named("CHI2PIX", null), ToSingle(frame.Chi2Pix), spectra);
+        if (frame.Scores is { Count: > 0 } scores)
+        {
+            // desispec's write_frame: a SCORES table with each column's description as its TTYPE comment.
+            var table = new FitsTableBuilder(frame.NSpec);
+            foreach (FrameScore score in scores)
+            {
+                table.AddColumn(score.Name, score.Values).Describe(score.Name, score.Comment);
+            }
+            writer.WriteTable(HduHeaders.Named("SCORES", null), table);
+        }
     }
 
     /// <summary>Reads a frame written by <see cref="Write"/> or by the reference code.</summary>
@@ -81,10 +100,28 @@ public static class FrameFile
             Chi2Pix = file.TryGetHdu("CHI2PIX", out FitsHdu chi2) ? chi2.ReadImage<double>() : new double[shape[0] * shape[1]],
             PixmaskFraction = file.TryGetHdu("PIXMASK_FRACTION", out FitsHdu pixmask) ? pixmask.ReadImage<double>() : null,
             Header = flux.Header,
-            Fibermap = file.TryGetHdu("FIBERMAP", out FitsHdu fibermap) ? fibermap.ReadTable() : null,
+            Fibermap = file.TryGetHdu("FIBERMAP", out FitsHdu fibermap) ? FibermapRows.All(fibermap.ReadTable(), fibermap.Header) : null,
         };
     }
 
+
+    /// <summary>The FIBERMAP table's own keywords (TILEID, RA, …) with EXTNAME FIBERMAP; column cards are rebuilt by the writer.</summary>
+    private static FitsHeader FibermapHeader(FitsHeader source)
+    {
+        var header = HduHeaders.Named("FIBERMAP", null);
+        foreach (FitsCard card in source)
+        {
+            if (card.Key is "COMMENT" or "HISTORY")
+            {
+                (card.Key == "COMMENT" ? (Action<string>)header.AddComment : header.AddHistory)(card.Value as string ?? "");
+            }
+            else if (card.Key is not ("EXTNAME" or "") && card.Value is not null)
+            {
+                header.Set(card.Key, card.Value, card.Comment);
+            }
+        }
+        return header;
+    }
 
     private static float[] ToSingle(double[] values)
     {

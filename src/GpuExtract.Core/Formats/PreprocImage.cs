@@ -48,6 +48,9 @@ public sealed record PreprocImage
     /// <summary>The FIBERMAP table, passed through to frames; null when absent.</summary>
     public FitsTable? Fibermap { get; init; }
 
+    /// <summary>The FIBERMAP HDU's header (TILEID, RA, … in DESI files); null when there is no FIBERMAP.</summary>
+    public FitsHeader? FibermapHeader { get; init; }
+
     /// <summary>The file this image was read from ("" when made in memory).</summary>
     public string FileName { get; init; } = "";
 
@@ -132,7 +135,8 @@ public sealed record PreprocImage
         float[] ivar = ReadPlane(file, path, "IVAR", shape, required: true)!;
         int[] mask = file.TryGetHdu("MASK", out _) ? ReadMask(file, path, shape) : new int[image.Length];
         float[]? readNoise = file.TryGetHdu("READNOISE", out _) ? ReadPlane(file, path, "READNOISE", shape, required: false) : null;
-        FitsTable? fibermap = file.TryGetHdu("FIBERMAP", out FitsHdu fibermapHdu) ? fibermapHdu.ReadTable() : null;
+        bool hasFibermap = file.TryGetHdu("FIBERMAP", out FitsHdu fibermapHdu);
+        FitsTable? fibermap = hasFibermap ? fibermapHdu.ReadTable() : null;
         return new PreprocImage
         {
             NPixX = shape[1],
@@ -143,6 +147,7 @@ public sealed record PreprocImage
             ReadNoise = readNoise,
             Header = imageHdu.Header,
             Fibermap = fibermap,
+            FibermapHeader = hasFibermap ? fibermapHdu.Header : null,
             FileName = path,
         };
     }

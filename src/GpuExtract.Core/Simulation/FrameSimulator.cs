@@ -186,6 +186,10 @@ public static class FrameSimulator
         header.Set("SIMXMAX", region.XMax, "simulated region: last column + 1");
         header.Set("SIMYMIN", region.YMin, "simulated region: first row");
         header.Set("SIMYMAX", region.YMax, "simulated region: last row + 1");
+        if (options.DesiLayout)
+        {
+            DesiKeywords.AddTo(header, options);
+        }
         return header;
     }
 }

@@ -81,9 +81,16 @@ public sealed class SimulatedFrame
         WriteFibermap(writer);
     }
 
-    /// <summary>FIBERMAP columns as the reference's: FIBER, OBJTYPE, TRUTHTYPE, Z, FIBER_THROUGHPUT.</summary>
+    /// <summary>
+    /// FIBERMAP columns as the reference's: FIBER, OBJTYPE, TRUTHTYPE, Z, FIBER_THROUGHPUT, one row per
+    /// simulated fiber; with <see cref="SimulationOptions.DesiLayout"/> one row per fiber of the petal.
+    /// </summary>
     public FitsTableBuilder Fibermap()
     {
+        if (Options.DesiLayout)
+        {
+            return DesiKeywords.PetalFibermap(Options, Truth.Targets);
+        }
         FiberTarget[] targets = Truth.Targets;
         var table = new FitsTableBuilder(targets.Length);
         table.AddColumn("FIBER", targets.Select(t => t.Fiber).ToArray());
@@ -98,6 +105,10 @@ public sealed class SimulatedFrame
     {
         var header = new FitsHeader();
         header.Set("EXTNAME", "FIBERMAP");
+        if (Options.DesiLayout)
+        {
+            DesiKeywords.AddToFibermap(header, Options);
+        }
         writer.WriteTable(header, Fibermap());
     }
 

@@ -57,6 +57,14 @@ public sealed record SimulationOptions
     /// <summary>NIGHT keyword (fictitious, as the reference's).</summary>
     public int Night { get; init; } = 20201214;
 
+    /// <summary>
+    /// Write the preproc as DESI's pipeline does for a science exposure: a FIBERMAP row for each of the
+    /// petal's 500 fibers (FIBER = 500·spectrograph + row, TARGETID, TARGET_RA/DEC; header with TILEID and the
+    /// pointing) and HDU-0 pointing, time and CCD keywords (TARGTRA/TARGTDEC, SKYRA, TELRA, MJD-OBS,
+    /// DATE-OBS, TILEID, CCDSIZE, CCDSECA–D, OBSRDNA–D, …), so frames can be checked as desispec reads them.
+    /// </summary>
+    public bool DesiLayout { get; init; }
+
     /// <summary>Number of cosmic hits actually simulated.</summary>
     public int EffectiveCosmicCount => CosmicCount ?? 2 * FiberCount;
 }

@@ -45,7 +45,7 @@ public sealed class FrameFileTests : IDisposable
                 Resolution = Values(nspec * ndiag * nwave),
                 Chi2Pix = Values(nspec * nwave),
                 Header = header,
-                Fibermap = file["FIBERMAP"].ReadTable(),
+                Fibermap = FibermapRows.All(file["FIBERMAP"].ReadTable(), file["FIBERMAP"].Header),
             };
         }
         finally
@@ -72,7 +72,7 @@ public sealed class FrameFileTests : IDisposable
         AssertClose(frame.Chi2Pix, back.Chi2Pix);
         Assert.Equal("r0", back.Header.GetString("CAMERA"));
         Assert.Equal(3L, back.Header.GetInt("NSPEC"));
-        Assert.Equal(new[] { 10, 11, 12 }, back.Fibermap!.GetColumn<int>("FIBER"));
+        Assert.Equal(new[] { 10, 11, 12 }, back.Fibermap!.Table.GetColumn<int>("FIBER"));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Globalization;
-using GpuExtract.Core.Extraction;
 
-namespace GpuExtract.Batch;
+namespace GpuExtract.Core.Extraction;
 
 /// <summary>An output wavelength grid as DESI states it: WMIN, WMAX, DW [Å] (the grid is <c>WMIN + k·DW</c> while ≤ WMAX + DW/2).</summary>
 public readonly record struct WavelengthRange(double Min, double Max, double Step)
