@@ -1,3 +1,5 @@
+using System.Globalization;
+using GpuExtract.Core.Extraction;
 using GpuExtract.Fits;
 
 namespace GpuExtract.Core.Formats;
@@ -18,6 +20,21 @@ public static class ModelImageFile
     {
         ArgumentNullException.ThrowIfNull(output);
         output.WriteFits(writer => WriteImage(writer, model, npixX, npixY, frameHeader));
+    }
+
+    /// <summary>Reads the MODEL HDU (or the primary HDU when none is named MODEL) and checks its shape [npixY, npixX].</summary>
+    /// <exception cref="ExtractionInputException">the image is not 2-D [npixY, npixX].</exception>
+    /// <exception cref="FitsFormatException">the file is not valid FITS.</exception>
+    public static float[] Read(string path, int npixX, int npixY)
+    {
+        using var file = FitsFile.Open(path);
+        FitsHdu hdu = file.TryGetHdu("MODEL", out FitsHdu named) ? named : file[0];
+        if (hdu.Shape.Length != 2 || hdu.Shape[0] != npixY || hdu.Shape[1] != npixX)
+        {
+            throw new ExtractionInputException(
+                $"{path}, HDU {hdu.Name ?? hdu.Index.ToString(CultureInfo.InvariantCulture)}: model shape ({string.Join(", ", hdu.Shape)}), expected the image's ({npixY}, {npixX})");
+        }
+        return hdu.ReadImage<float>();
     }
 
     private static void WriteImage(FitsWriter writer, float[] model, int npixX, int npixY, FitsHeader frameHeader)
