@@ -7,7 +7,8 @@ namespace GpuExtract.Core.Tests.Extraction;
 /// <summary>
 /// Whatever a backend returns, the assembled frame fits float32, the frame file's type: a flux or ivar
 /// that would overflow it (or is NaN/Inf) becomes flux 0, ivar 0; chi2pix saturates at float.MaxValue
-/// (still flagged BAD2DFIT); a resolution column with such a value becomes the identity column.
+/// (which desispec's BAD2DFIT rule still flags among ordinary fibers); a resolution column with such a
+/// value becomes the identity column.
 /// </summary>
 public class FrameAssemblerTests
 {
@@ -44,7 +45,13 @@ public class FrameAssemblerTests
         Assert.Equal([1, 0, 0, 0, 0, 4], frame.Flux);
         Assert.Equal([1, 0, 0, 0, 0, 1], frame.Ivar);
         Assert.Equal([1, 1, 1, float.MaxValue, 0, 1], frame.Chi2Pix);
-        Assert.Equal(Frame.Bad2DFit, frame.Mask[3] & Frame.Bad2DFit);
+        // One fiber is its own median across fibers, so desispec's rule flags nothing here; among
+        // ordinary fibers the saturated value is flagged.
+        Assert.Equal(0u, frame.Mask[3] & Frame.Bad2DFit);
+        double[] threeFibers = [.. frame.Chi2Pix, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+        var mask = new uint[threeFibers.Length];
+        Chi2PixMask.Apply(threeFibers, nspec: 3, nwave, mask);
+        Assert.Equal(Frame.Bad2DFit, mask[3] & Frame.Bad2DFit);
         // RESOLUTION is [nspec, ndiag, nwave]: bin 5 is the identity column, bin 4 kept.
         Assert.Equal([0.0, 1.0, 0.0], new[] { frame.Resolution[0 * nwave + 5], frame.Resolution[1 * nwave + 5], frame.Resolution[2 * nwave + 5] });
         Assert.Equal([0.25, 0.5, 0.25], new[] { frame.Resolution[0 * nwave + 4], frame.Resolution[1 * nwave + 4], frame.Resolution[2 * nwave + 4] });
