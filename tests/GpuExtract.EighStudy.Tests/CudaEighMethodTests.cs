@@ -1,4 +1,6 @@
 using GpuExtract.Cpu.LinearAlgebra;
+using GpuExtract.Cuda.Device;
+using GpuExtract.Cuda.Tests.Device;
 using GpuExtract.Cuda.Tests.Emulation;
 using GpuExtract.EighStudy.Cuda;
 using GpuExtract.Testing;
@@ -126,5 +128,38 @@ public sealed class CudaEighMethodTests(ITestOutputHelper output)
         Assert.Null(kernel.UnsupportedSize(118, EighPrecision.Double));
         Assert.NotNull(kernel.UnsupportedSize(119, EighPrecision.Double));
         Assert.Throws<ArgumentException>(() => new CudaEighMethod("cusolver-gesvd", device, null, 0));
+    }
+
+    [SkippableTheory]
+    [InlineData("cusolver-syevd", "cusolverDnDsyevd_bufferSize", "cusolverDnSsyevd_bufferSize")]
+    [InlineData("cusolver-syevj-batched", "cusolverDnCreateSyevjInfo", "cusolverDnCreateSyevjInfo")]
+    [InlineData("cusolver-xsyev-batched", "cusolverDnCreateParams", "cusolverDnCreateParams")]
+    public void CusolverMethods_OnALibraryLackingTheirSymbols_ReportUnsupported_WithoutThrowing(string name, string missing64, string missing32)
+    {
+        // A stand-in cuSOLVER exporting none of the eigensolvers, as an older CUDA lacks XsyevBatched.
+        using CusolverStandIn library = CusolverStandIn.Empty();
+        using var device = new EmulatedDevice();
+        using var cusolver = new CusolverEigh(device, new CusolverEigenRoutines(
+            new GpuExtract.Cuda.Native.CusolverEigenEntryPoints(library.Library), IntPtr.Zero, device, () => { }, "stand-in"));
+        using var method = new CudaEighMethod(name, device, cusolver, device.SharedBytesPerBlock);
+        Assert.StartsWith($"unsupported: {missing64} missing", method.Unsupported(EighPrecision.Double));
+        Assert.StartsWith($"unsupported: {missing32} missing", method.Unsupported(EighPrecision.Single));
+        // The batch alone: no workspace query reaches the absent routine.
+        Assert.Equal(4L * (25 + 5) * sizeof(double) + 4 * sizeof(int), method.MemoryBytes(5, 4, EighPrecision.Double));
+        Assert.Contains("stand-in", method.Description);
+    }
+
+    [SkippableFact]
+    public void SyevdLoop_OnALibraryWithOnlyDsyevd_RunsInFloat64Only()
+    {
+        using CusolverStandIn library = CusolverStandIn.DoubleSyevdOnly();
+        using var device = new EmulatedDevice();
+        using var cusolver = new CusolverEigh(device, new CusolverEigenRoutines(
+            new GpuExtract.Cuda.Native.CusolverEigenEntryPoints(library.Library), IntPtr.Zero, device, () => { }, "stand-in"));
+        using var method = new CudaEighMethod("cusolver-syevd", device, cusolver, device.SharedBytesPerBlock);
+        Assert.Null(method.Unsupported(EighPrecision.Double));
+        Assert.StartsWith("unsupported: cusolverDnSsyevd_bufferSize missing", method.Unsupported(EighPrecision.Single));
+        // Workspace: the stand-in's lwork (1000 + n) doubles, beside the batch.
+        Assert.Equal(4L * (25 + 5) * sizeof(double) + 4 * sizeof(int) + (1000 + 5) * sizeof(double), method.MemoryBytes(5, 4, EighPrecision.Double));
     }
 }

@@ -157,14 +157,14 @@ public sealed class EighBenchCommand : DocumentedCommand
         if (cudaRun)
         {
             // GPU 0 with its kernels; every GPU method named (all of them for --backend cuda without --methods) runs
-            // beside the CPU methods, so that the summary can give the CPU/GPU crossover. cuSOLVER's eigensolvers are
-            // not bound for the study yet: those methods are listed as not run.
+            // beside the CPU methods, so that the summary can give the CPU/GPU crossover. A cuSOLVER routine the
+            // installed library lacks is listed as not run, with the missing symbol.
             NvrtcCompiler compiler = NvrtcCompiler.TryCreate(out string why) ?? throw new ExtractionInputException($"eigh-bench --backend cuda: {why}");
             gpu = CudaDevice.Open(0, KernelCache.Default(), compiler);
             string[] gpuNames = cudaRequested.Length > 0 ? cudaRequested : [.. CudaMethods.Select(m => m.Name)];
             foreach (string name in gpuNames)
             {
-                cpuMethods.Add(new CudaEighMethod(name, gpu, null, gpu.SharedBytesPerBlock));
+                cpuMethods.Add(CudaEighMethod.OnDevice(name, gpu));
             }
         }
         if (cpuMethods.Count == 0)

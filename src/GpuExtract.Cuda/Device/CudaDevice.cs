@@ -206,10 +206,20 @@ public sealed unsafe class CudaDevice : IComputeDevice
     }
 
     /// <summary>Makes the primary context current on the calling thread (every public call does this first).</summary>
-    private void MakeCurrent()
+    internal void MakeCurrent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _driver.Check(_driver.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
+    }
+
+    /// <summary>cuSOLVER's dense handle (its calls queue on this device's stream), its library and version, for <see cref="CusolverEigenRoutines"/>.</summary>
+    internal (IntPtr Handle, LoadedLibrary Library, string Version) Solver
+    {
+        get
+        {
+            MakeCurrent();
+            return (_solver, _cusolver.Library, _cusolver.Version);
+        }
     }
 
     /// <inheritdoc />

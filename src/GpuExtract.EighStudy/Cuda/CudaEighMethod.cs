@@ -27,6 +27,7 @@ public sealed class CudaEighMethod : IEighMethod
     private readonly ICusolverEigh? _cusolver;
     private readonly CusolverEighRoutine? _routine;
     private readonly int _sharedBytesPerBlock;
+    private readonly IDisposable? _owned;
     private DevicePointer _matrices, _eigenvalues, _info;
     private long _matrixBytes, _eigenvalueBytes, _infoBytes;
 
@@ -53,6 +54,31 @@ public sealed class CudaEighMethod : IEighMethod
             ? _cusolver?.Describe(routine) ?? Methods.First(m => m.Name == name).Summary
             : new JacobiBlockEigensolver().Method;
         Description = $"{solver} on {device.Description}; wall clock around the call and a stream synchronize, host<->device copies excluded";
+    }
+
+    /// <summary>
+    /// Method <paramref name="name"/> on a real GPU: the cuSOLVER methods call cuSOLVER itself (<see cref="CusolverEigh"/>,
+    /// one binding per method, released with it); a routine the installed cuSOLVER lacks reports itself unsupported.
+    /// </summary>
+    public static CudaEighMethod OnDevice(string name, CudaDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        CusolverEigh cusolver = CusolverEigh.For(device);
+        try
+        {
+            return new CudaEighMethod(name, device, cusolver, device.SharedBytesPerBlock, cusolver);
+        }
+        catch
+        {
+            cusolver.Dispose();
+            throw;
+        }
+    }
+
+    private CudaEighMethod(string name, IComputeDevice device, ICusolverEigh cusolver, int sharedBytesPerBlock, IDisposable owned)
+        : this(name, device, cusolver, sharedBytesPerBlock)
+    {
+        _owned = owned;
     }
 
     /// <inheritdoc />
@@ -207,5 +233,9 @@ public sealed class CudaEighMethod : IEighMethod
     }
 
     /// <inheritdoc />
-    public void Dispose() => Release();
+    public void Dispose()
+    {
+        Release();
+        _owned?.Dispose();
+    }
 }
