@@ -110,11 +110,13 @@ public sealed class BatchCommand : DocumentedCommand
             AssignedCost = assignedCost,
         };
         // Rewritten every few seconds, not after every frame: its cost grows with the frames it lists.
+        // The first finished frame is always written at once, so whoever watches the rank (a monitor,
+        // or a test that kills it mid-run) sees its progress and pid without waiting for the pacing.
         var pacing = ReportPacing.Default;
         var reportClock = Stopwatch.StartNew();
-        void WriteReportWhenDue()
+        void WriteReportWhenDue(bool now = false)
         {
-            if (pacing.IsDue(reportClock.Elapsed))
+            if (now || pacing.IsDue(reportClock.Elapsed))
             {
                 TimeSpan start = reportClock.Elapsed;
                 report.Write(reportPath, finished: false);
@@ -139,7 +141,7 @@ public sealed class BatchCommand : DocumentedCommand
             {
                 Console.Error.WriteLine($"{tag} frame {entry.Input} (manifest line {entry.Line}) failed: {record.Error}");
             }
-            WriteReportWhenDue();
+            WriteReportWhenDue(now: position == 1);
         }
         report.Write(reportPath, finished: true);
 
