@@ -1,7 +1,4 @@
-using GpuExtract.Cuda.Device;
 using GpuExtract.Cuda.Kernels;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Device;
 

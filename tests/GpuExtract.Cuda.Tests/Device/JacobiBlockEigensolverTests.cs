@@ -1,8 +1,3 @@
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Device;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
-
 namespace GpuExtract.Cuda.Tests.Device;
 
 /// <summary>

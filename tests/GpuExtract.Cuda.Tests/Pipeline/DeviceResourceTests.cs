@@ -1,12 +1,3 @@
-using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Device;
-using GpuExtract.Cuda.Native;
-using GpuExtract.Cuda.Pipeline;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
-
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
@@ -18,8 +9,6 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class DeviceResourceTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
     /// <summary>CUDA before 12.6 Update 2: syevjBatched (n ≤ 32) and syevd, no XsyevBatched.</summary>
     private static readonly CudaCapabilities WithoutXsyevBatched = new(XsyevBatched: false, SyevjBatched: true, Syevd: true, PotrfBatched: true);
 
@@ -31,14 +20,14 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
 
     private static FrameExtraction.Result RunCpu(ExtractionOptions options)
     {
-        using var cpu = new CpuBackend(2, Lapack);
+        using var cpu = CpuReference.Backend(2);
         return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
     }
 
     private static CudaBackend Backend(EmulatedDevice device, int ranksPerDevice = 1, double memoryFraction = 0.75) =>
         new(device, new CudaBackendOptions
         {
-            FallbackBackend = () => new CpuBackend(2, Lapack),
+            FallbackBackend = () => CpuReference.Backend(2),
             FallbackToCpu = false,
             RanksPerDevice = ranksPerDevice,
             MemoryFraction = memoryFraction,
@@ -190,7 +179,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
         batch.ComputeOffsets();
         var gpuResults = new PatchResults(batch.OutputCount, plan.HalfDiagonals, batch.ModelCount);
         var cpuResults = new PatchResults(batch.OutputCount, plan.HalfDiagonals, batch.ModelCount);
-        using (var cpu = new CpuBackend(2, Lapack))
+        using (var cpu = CpuReference.Backend(2))
         {
             cpu.BeginFrame(input);
             cpu.Solve(batch, cpuResults);

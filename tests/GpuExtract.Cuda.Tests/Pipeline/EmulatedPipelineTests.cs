@@ -1,12 +1,5 @@
-using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Validation;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Native;
-using GpuExtract.Cuda.Pipeline;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
@@ -18,8 +11,6 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class EmulatedPipelineTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
     private static void SkipWithoutEmulation()
     {
         string? reason = KernelEmulator.Unavailable;
@@ -28,7 +19,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
 
     private static FrameExtraction.Result RunCpu(ExtractionOptions options)
     {
-        using var cpu = new CpuBackend(2, Lapack);
+        using var cpu = CpuReference.Backend(2);
         return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
     }
 
@@ -37,7 +28,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     {
         var backend = new CudaBackend(device, new CudaBackendOptions
         {
-            FallbackBackend = () => new CpuBackend(2, Lapack),
+            FallbackBackend = () => CpuReference.Backend(2),
             FallbackToCpu = fallback,
             MaxBatchPatches = maxBatch,
             Log = log,
@@ -141,10 +132,10 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         foreach (double regularize in (double[])[0.0, 0.05])
         {
             ExtractionOptions options = small.Options(regularize: regularize, nwavestep: 20);
-            using var cpuBackend = new CpuBackend(2, Lapack);
+            using var cpuBackend = CpuReference.Backend(2);
             FrameExtraction.Result cpu = FrameExtraction.Run(masked, small.Psf, options, cpuBackend);
             using var device = new EmulatedDevice();
-            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack) });
+            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2) });
             FrameExtraction.Result gpu = FrameExtraction.Run(masked, small.Psf, options, gpuBackend);
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
             using var managedBackend = new CpuBackend(2, LapackProvider.CreateFactory(LapackChoice.Managed, out _));
@@ -238,7 +229,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     {
         SkipWithoutEmulation();
         using var device = new EmulatedDevice { FailingLaunch = 6 };
-        var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack), FallbackToCpu = false });
+        var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), FallbackToCpu = false });
         using (backend)
         {
             var error = Assert.Throws<CudaException>(() =>
