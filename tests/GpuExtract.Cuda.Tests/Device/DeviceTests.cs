@@ -8,8 +8,7 @@ public sealed class DeviceTests(ITestOutputHelper output)
     [SkippableFact]
     public void EmulatedDevice_MeetsTheDeviceContract()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         using var device = new EmulatedDevice();
         List<string> failures = DeviceContract.Check(device);
         Assert.True(failures.Count == 0, string.Join("\n", failures));

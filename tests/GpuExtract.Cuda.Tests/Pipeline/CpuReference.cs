@@ -8,4 +8,11 @@ internal static class CpuReference
 
     /// <summary>A CPU backend with <paramref name="threads"/> workers on <see cref="Lapack"/>.</summary>
     public static CpuBackend Backend(int threads) => new(threads, Lapack);
+
+    /// <summary><see cref="SmallFrame"/> extracted with <paramref name="options"/> by a two-worker CPU backend.</summary>
+    public static FrameExtraction.Result ExtractSmallFrame(ExtractionOptions options)
+    {
+        using var cpu = Backend(2);
+        return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
+    }
 }

@@ -11,18 +11,6 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class EmulatedPipelineTests(ITestOutputHelper output)
 {
-    private static void SkipWithoutEmulation()
-    {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
-    }
-
-    private static FrameExtraction.Result RunCpu(ExtractionOptions options)
-    {
-        using var cpu = CpuReference.Backend(2);
-        return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
-    }
-
     private static (FrameExtraction.Result Result, CudaBackend Backend) RunEmulated(ExtractionOptions options, EmulatedDevice device,
         bool fallback = true, int maxBatch = 2048, TextWriter? log = null, int ranksPerDevice = 1)
     {
@@ -40,7 +28,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void Spots_MatchTheCpuSpotsOfTheWholeFrame()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
         ExtractionOptions options = small.Options();
         var plan = Core.Planning.PatchPlanner.Plan(small.Psf, options);
@@ -93,9 +81,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [InlineData(true, 2048)]
     public void Extraction_MatchesTheCpuBackend(bool decorrelateFibers, int maxBatch)
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options(decorrelateFibers);
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
         var (gpu, backend) = RunEmulated(options, device, maxBatch: maxBatch);
         var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
@@ -115,7 +103,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void MaskedPatchAndRegularisation_MatchTheCpuBackend()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
         // Mask a block of rows across every fiber: at least one patch then has no usable pixel at all.
         var image = small.Image;
@@ -183,9 +171,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void FailedCholesky_IsSolvedOnTheCpu()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
         device.FailingCholesky.Add(0);
         device.FailingCholesky.Add(5);
@@ -206,9 +194,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [InlineData(14)]  // inside a later batch
     public void DeviceFailure_FinishesTheFrameOnTheCpuWithAWarning(int failingLaunch)
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice { FailingLaunch = failingLaunch };
         var log = new StringWriter();
         var (gpu, backend) = RunEmulated(options, device, maxBatch: 4, log: log);
@@ -227,7 +215,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void DeviceFailure_WithoutFallback_IsAnError()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         using var device = new EmulatedDevice { FailingLaunch = 6 };
         var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), FallbackToCpu = false });
         using (backend)
@@ -242,9 +230,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void OutOfMemory_HalvesTheBatchUntilItFits()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         // A patch's iCov is under 1 MB here: once the frame is on the device, larger allocations fail, as on a
         // fragmented device, so the full batches must be halved (to one or two patches) before they fit.
         using var device = new EmulatedDevice { LargestAllocationAfterSpots = 1_000_000 };

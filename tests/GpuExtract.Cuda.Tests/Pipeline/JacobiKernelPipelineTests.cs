@@ -12,8 +12,7 @@ public sealed class JacobiKernelPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void WithoutXsyevBatched_TheBuildsJacobiKernelDecomposesTheBlocks()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         Assert.IsType<JacobiBlockEigensolver>(BlockEigensolvers.Kernel);
         ExtractionOptions options = SmallFrame.Instance.Options();
         FrameExtraction.Result cpu;
