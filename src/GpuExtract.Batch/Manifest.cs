@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using GpuExtract.Fits;
 using GpuExtract.Core.Extraction;
+using GpuExtract.Fits;
 
 namespace GpuExtract.Batch;
 

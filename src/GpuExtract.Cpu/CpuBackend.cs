@@ -78,12 +78,7 @@ public sealed class CpuBackend : IExtractionBackend
     public void BeginFrame(FrameInput frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        long pixels = (long)frame.NPixX * frame.NPixY;
-        if (frame.Image.Length != pixels || frame.Weight.Length != pixels)
-        {
-            throw new InvalidOperationException(
-                $"Frame image ({frame.Image.Length}) and weight ({frame.Weight.Length}) must both hold {frame.NPixY} × {frame.NPixX} pixels");
-        }
+        frame.RequirePixelCounts();
         SpotTable spots = _spotSource(frame);
         if (spots.Count < (long)frame.FiberCount * frame.GridWavelengths.Length)
         {

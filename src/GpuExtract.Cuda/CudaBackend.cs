@@ -85,12 +85,7 @@ public sealed class CudaBackend : IExtractionBackend
     public void BeginFrame(FrameInput frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        long pixels = (long)frame.NPixX * frame.NPixY;
-        if (frame.Image.Length != pixels || frame.Weight.Length != pixels)
-        {
-            throw new InvalidOperationException(
-                $"Frame image ({frame.Image.Length}) and weight ({frame.Weight.Length}) must both hold {frame.NPixY} × {frame.NPixX} pixels");
-        }
+        frame.RequirePixelCounts();
         _deviceFrame?.Dispose();
         _deviceFrame = null;
         _frame = frame;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using GpuExtract.Cpu.LinearAlgebra;
+using static GpuExtract.Cpu.LinearAlgebra.FortranLapack;
 
 namespace GpuExtract.EighStudy;
 
@@ -17,9 +18,6 @@ namespace GpuExtract.EighStudy;
 /// </remarks>
 public sealed unsafe class SinglePrecisionEigen
 {
-    private const byte Lower = (byte)'L';
-    private const byte Vectors = (byte)'V';
-
     /// <summary>ssyevd_(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, len(jobz), len(uplo)).</summary>
     private readonly delegate* unmanaged[Cdecl]<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nuint, nuint, void> _ssyevd;
 
@@ -106,23 +104,6 @@ public sealed unsafe class SinglePrecisionEigen
             throw new InvalidOperationException($"ssyevd: eigen-decomposition did not converge (info = {info}, n = {n}; non-finite matrix entries?)");
         }
         TransposeInPlace(a, n); // Fortran columns (our rows) → our columns
-    }
-
-    /// <summary>info &lt; 0 means we passed a bad argument: a bug here, not bad data.</summary>
-    private static void CheckArgumentInfo(string routine, int info)
-    {
-        if (info < 0)
-        {
-            throw new InvalidOperationException($"{routine}: argument {-info} has an illegal value (internal error)");
-        }
-    }
-
-    private static void Grow<T>(ref T[] array, int length)
-    {
-        if (array.Length < length)
-        {
-            array = new T[Math.Max(length, 1)];
-        }
     }
 
     private static void TransposeInPlace(Span<float> a, int n)

@@ -53,14 +53,26 @@ public sealed class DesiExtractSpectraTests(ITestOutputHelper output, DesiExtrac
 
     private (int Code, string Stdout, string Stderr) Run(params string[] args) => TestEnvironment.Run(DesiExtractSpectra(), args);
 
+    /// <summary>
+    /// desi_proc's call of desi_extract_spectra on 25 fibers from <paramref name="specMin"/> over the grid
+    /// WMIN,WMAX,DW (with --psferr 0.01, CPU only) into <paramref name="name"/>, which must exit 0, then
+    /// <see cref="DesiFrameChecks.Script"/> on the frame; returns the frame's path and the checks' output.
+    /// </summary>
+    private (string Frame, string Checks) ExtractAndCheck(string name, int specMin, string waveMin, string waveMax, string waveStep)
+    {
+        string frame = inputs.Directory.File(name);
+        string first = specMin.ToString(CultureInfo.InvariantCulture);
+        var (code, _, stderr) = Run("-w", $"{waveMin},{waveMax},{waveStep}", "-i", inputs.Preproc(specMin), "-p", inputs.Psf, "-o", frame, "--psferr", "0.01", "--no-gpu", "-s", first, "-n", "25");
+        Assert.True(code == 0, stderr);
+        string checks = TestEnvironment.RunPython(DesiFrameChecks.Script, frame, inputs.Preproc(specMin), first, "25", waveMin, waveMax, waveStep);
+        output.WriteLine(checks.Trim());
+        return (frame, checks);
+    }
+
     [SkippableFact]
     public void DesiProcCommandLine_FullGrid_FrameAsDesispecWritesIt()
     {
-        string frame = inputs.Directory.File("frame-r0-full.fits");
-        var (code, _, stderr) = Run("-w", "5760.0,7620.0,0.8", "-i", inputs.Preproc(0), "-p", inputs.Psf, "-o", frame, "--psferr", "0.01", "--no-gpu", "-s", "0", "-n", "25");
-        Assert.True(code == 0, stderr);
-        string checks = TestEnvironment.RunPython(DesiFrameChecks.Script, frame, inputs.Preproc(0), "0", "25", "5760.0", "7620.0", "0.8");
-        output.WriteLine(checks.Trim());
+        var (frame, _) = ExtractAndCheck("frame-r0-full.fits", 0, "5760.0", "7620.0", "0.8");
         using var file = FitsFile.Open(frame);
         Assert.Equal(7620.0, file[0].Header.GetDouble("WAVEMAX"));
         Assert.Equal(0.8, file[0].Header.GetDouble("WAVESTEP"));
@@ -70,11 +82,7 @@ public sealed class DesiExtractSpectraTests(ITestOutputHelper output, DesiExtrac
     [SkippableFact]
     public void DesiProcCommandLine_Specmin250_FibermapRows()
     {
-        string frame = inputs.Directory.File("frame-r0-250.fits");
-        var (code, _, stderr) = Run("-w", "5760.0,5800.0,0.8", "-i", inputs.Preproc(250), "-p", inputs.Psf, "-o", frame, "--psferr", "0.01", "--no-gpu", "-s", "250", "-n", "25");
-        Assert.True(code == 0, stderr);
-        string checks = TestEnvironment.RunPython(DesiFrameChecks.Script, frame, inputs.Preproc(250), "250", "25", "5760.0", "5800.0", "0.8");
-        output.WriteLine(checks.Trim());
+        var (_, checks) = ExtractAndCheck("frame-r0-250.fits", 250, "5760.0", "5800.0", "0.8");
         Assert.Contains("ok", checks);
     }
 

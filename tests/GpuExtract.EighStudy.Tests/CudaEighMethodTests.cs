@@ -22,8 +22,7 @@ public sealed class CudaEighMethodTests(ITestOutputHelper output)
     [SkippableFact]
     public void GpuMethods_OnTheEmulatedDevice_MeasureAndValidate_InBothPrecisions()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         IReadOnlyList<ExtractionMatrix> fixture = ExtractionMatrices.Read(Path.Combine(TestEnvironment.RepositoryRoot, ExtractionMatrices.FixturePath));
         // Two of the fixture's C_bb blocks (the patch iCov, n ≈ 518, is beyond the kernel and too slow to emulate).
         ExtractionMatrix[] blocks = [.. fixture.Where(m => m.Kind == ExtractionMatrices.BlockKind).Take(2)];
@@ -77,8 +76,7 @@ public sealed class CudaEighMethodTests(ITestOutputHelper output)
     [SkippableFact]
     public void JacobiKernel_OnTheFixturesBlocks_MatchesLapacksEigenvalues()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         IReadOnlyList<ExtractionMatrix> fixture = ExtractionMatrices.Read(Path.Combine(TestEnvironment.RepositoryRoot, ExtractionMatrices.FixturePath));
         ExtractionMatrix[] blocks = [.. fixture.Where(m => m.Kind == ExtractionMatrices.BlockKind).Take(3)];
         int n = blocks[0].N;

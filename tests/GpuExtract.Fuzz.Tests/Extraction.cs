@@ -49,25 +49,15 @@ internal static class Extraction
         var x = (double[,])c.XTrace.Clone();
         var y = (double[,])c.YTrace.Clone();
         edit?.Invoke(parameters, x, y);
-        return new GaussHermitePsfCoefficients
+        return c with
         {
             XTrace = x,
-            XTraceWaveMin = c.XTraceWaveMin,
-            XTraceWaveMax = c.XTraceWaveMax,
             YTrace = y,
             YTraceWaveMin = yDomain?.Min ?? c.YTraceWaveMin,
             YTraceWaveMax = yDomain?.Max ?? c.YTraceWaveMax,
             Parameters = parameters,
-            WaveMin = c.WaveMin,
-            WaveMax = c.WaveMax,
-            FiberMin = c.FiberMin,
-            NPixX = c.NPixX,
-            NPixY = c.NPixY,
             HalfSizeX = halfSizeX ?? c.HalfSizeX,
             HalfSizeY = halfSizeY ?? c.HalfSizeY,
-            GhDegX = c.GhDegX,
-            GhDegY = c.GhDegY,
-            PsfError = c.PsfError,
         };
     }
 }

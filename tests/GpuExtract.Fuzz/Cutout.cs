@@ -20,25 +20,14 @@ public static class Cutout
         {
             parameters[name] = Rows(values, first, fiberCount, 0);
         }
-        return new GaussHermitePsfCoefficients
+        return c with
         {
             XTrace = Rows(c.XTrace, first, fiberCount, window.XMin),
-            XTraceWaveMin = c.XTraceWaveMin,
-            XTraceWaveMax = c.XTraceWaveMax,
             YTrace = Rows(c.YTrace, first, fiberCount, window.YMin),
-            YTraceWaveMin = c.YTraceWaveMin,
-            YTraceWaveMax = c.YTraceWaveMax,
             Parameters = parameters,
-            WaveMin = c.WaveMin,
-            WaveMax = c.WaveMax,
             FiberMin = fiberFirst,
             NPixX = window.Width,
             NPixY = window.Height,
-            HalfSizeX = c.HalfSizeX,
-            HalfSizeY = c.HalfSizeY,
-            GhDegX = c.GhDegX,
-            GhDegY = c.GhDegY,
-            PsfError = c.PsfError,
         };
     }
 

@@ -173,7 +173,8 @@ public static class TestEnvironment
         return null;
     }
 
-    private static string? FindOnPath(string name)
+    /// <summary>The first file called <paramref name="name"/> in a PATH directory, or null.</summary>
+    public static string? FindOnPath(string name)
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {

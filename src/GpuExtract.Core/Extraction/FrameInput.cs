@@ -52,6 +52,20 @@ public sealed record FrameInput
     /// <summary>Whether per-patch model pixels are wanted (for <c>--model</c>).</summary>
     public bool ComputeModel { get; init; }
 
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> unless <see cref="Image"/> and <see cref="Weight"/> both hold
+    /// <see cref="NPixY"/> × <see cref="NPixX"/> pixels (what every backend checks in BeginFrame).
+    /// </summary>
+    public void RequirePixelCounts()
+    {
+        long pixels = (long)NPixX * NPixY;
+        if (Image.Length != pixels || Weight.Length != pixels)
+        {
+            throw new InvalidOperationException(
+                $"Frame image ({Image.Length}) and weight ({Weight.Length}) must both hold {NPixY} × {NPixX} pixels");
+        }
+    }
+
     /// <summary>Index of spot (fiber, grid index g) in a fiber-major table over this frame's fibers and grid.</summary>
     public int SpotIndex(int fiber, int g) => (fiber - FiberStart) * GridWavelengths.Length + g;
 }

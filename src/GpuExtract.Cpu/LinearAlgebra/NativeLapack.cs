@@ -1,3 +1,5 @@
+using static GpuExtract.Cpu.LinearAlgebra.FortranLapack;
+
 namespace GpuExtract.Cpu.LinearAlgebra;
 
 /// <summary>Which LAPACK driver <see cref="NativeLapack.SymmetricEigen(Span{double}, int, Span{double})"/> calls.</summary>
@@ -31,8 +33,6 @@ public enum SymmetricEigenDriver
 public sealed unsafe class NativeLapack : ILapack
 {
     private const byte Upper = (byte)'U';
-    private const byte Lower = (byte)'L';
-    private const byte Vectors = (byte)'V';
     private const byte All = (byte)'A';
 
     private readonly NativeLapackLibrary _library;
@@ -355,23 +355,6 @@ public sealed unsafe class NativeLapack : ILapack
             {
                 a[r * n + k] = column[r];
             }
-        }
-    }
-
-    /// <summary>info &lt; 0 means we passed a bad argument: a bug here, not bad data.</summary>
-    private static void CheckArgumentInfo(string routine, int info)
-    {
-        if (info < 0)
-        {
-            throw new InvalidOperationException($"{routine}: argument {-info} has an illegal value (internal error)");
-        }
-    }
-
-    private static void Grow<T>(ref T[] array, int length)
-    {
-        if (array.Length < length)
-        {
-            array = new T[Math.Max(length, 1)];
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using GpuExtract.Testing;
 
 namespace GpuExtract.Cli.Tests.Batch;
 
@@ -22,7 +23,7 @@ internal sealed class BatchProcess : IDisposable
     public static string GpuExtractDll { get; } = Path.Combine(AppContext.BaseDirectory, "gpuextract.dll");
 
     /// <summary>mpirun on PATH, or null.</summary>
-    public static string? Mpirun { get; } = FindOnPath("mpirun");
+    public static string? Mpirun { get; } = TestEnvironment.FindOnPath("mpirun");
 
     public bool HasExited => process.HasExited;
 
@@ -135,18 +136,5 @@ internal sealed class BatchProcess : IDisposable
         {
             text.AppendLine(line);
         }
-    }
-
-    private static string? FindOnPath(string name)
-    {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string path = Path.Combine(dir, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-        return null;
     }
 }

@@ -1,5 +1,3 @@
-using GpuExtract.Cuda.Device;
-
 namespace GpuExtract.Cuda.Tests.Device;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using GpuExtract.Cuda.Device;
 using GpuExtract.Cuda.Kernels;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Device;
 
@@ -11,8 +8,7 @@ public sealed class DeviceTests(ITestOutputHelper output)
     [SkippableFact]
     public void EmulatedDevice_MeetsTheDeviceContract()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         using var device = new EmulatedDevice();
         List<string> failures = DeviceContract.Check(device);
         Assert.True(failures.Count == 0, string.Join("\n", failures));

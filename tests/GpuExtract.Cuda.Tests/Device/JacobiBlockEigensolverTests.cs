@@ -1,8 +1,3 @@
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Device;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
-
 namespace GpuExtract.Cuda.Tests.Device;
 
 /// <summary>
@@ -16,16 +11,10 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     /// <summary>The eigh study's acceptance: ‖Av − λv‖/‖A‖_F and |VᵀV − I| per entry.</summary>
     private const double Tolerance = 1e-10;
 
-    private static void SkipWithoutEmulation()
-    {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
-    }
-
     [SkippableFact]
     public void Kernel_MatchesPrescribedSpectrumAndLapack_AtTheBlockSize()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         const int n = 74, count = 2;
         var random = new Random(74);
         var matrices = new List<double[]>();
@@ -68,7 +57,7 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     [SkippableFact]
     public void Kernel_HandlesDegenerateIndefiniteAndOddOrder()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         const int n = 15;
         var random = new Random(15);
         // Eigenvalues with multiplicities 4, 5 and 6, of both signs: any orthonormal basis of each eigenspace is right.
@@ -89,7 +78,7 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     [SkippableFact]
     public void Kernel_DiagonalInput_SortsWithoutRotating()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         const int n = 6;
         double[] diagonal = [3, -1, 7, 0, -1, 2];
         var a = new double[n * n];
@@ -114,7 +103,7 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     [SkippableFact]
     public void Kernel_OrderOne_ReturnsTheValue()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         var (vectors, values, info) = Run(1, [[-4.5], [2.0]]);
         Assert.Equal([0, 0], info);
         Assert.Equal(-4.5, values[0][0]);
@@ -126,7 +115,7 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     [SkippableFact]
     public void Kernel_MixedBatch_EachMatrixOnItsOwn_AndNonFiniteReported()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         const int n = 12;
         var random = new Random(12);
         double[] spd = FromSpectrum([.. Enumerable.Range(1, n).Select(i => (double)i * i)], random);
@@ -152,7 +141,7 @@ public sealed class JacobiBlockEigensolverTests(ITestOutputHelper output)
     [SkippableFact]
     public void Kernel_Float32_MeetsSinglePrecisionAccuracy()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         const int n = 33; // odd: the padded order is 34
         var random = new Random(33);
         double[] lambda = [.. Enumerable.Range(0, n).Select(_ => 0.1 + random.NextDouble())];

@@ -1,4 +1,3 @@
-using GpuExtract.Cuda.Native;
 using GpuExtract.Testing;
 
 namespace GpuExtract.Cuda.Tests.Device;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using GpuExtract.Cuda.Device;
 
 namespace GpuExtract.Cuda.Tests.Device;
 

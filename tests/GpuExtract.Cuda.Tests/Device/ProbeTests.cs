@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GpuExtract.Cuda.Native;
 
 namespace GpuExtract.Cuda.Tests.Device;
 

@@ -31,6 +31,13 @@ internal static unsafe class KernelEmulator
         }
     }
 
+    /// <summary>Skips the calling test, with the reason <see cref="Unavailable"/> gives, where the emulation is not loaded.</summary>
+    public static void SkipIfUnavailable()
+    {
+        string? reason = Unavailable;
+        Skip.If(reason is not null, reason);
+    }
+
     private static (IntPtr, string) Build()
     {
         string? compiler = FindCompiler();

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using GpuExtract.Cuda.Kernels;
-using GpuExtract.Cuda.Native;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Kernels;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using GpuExtract.Cuda.Kernels;
-using GpuExtract.Cuda.Pipeline;
 
 namespace GpuExtract.Cuda.Tests.Kernels;
 

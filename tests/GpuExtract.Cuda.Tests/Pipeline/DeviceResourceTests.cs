@@ -1,12 +1,3 @@
-using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Device;
-using GpuExtract.Cuda.Native;
-using GpuExtract.Cuda.Pipeline;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
-
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
@@ -18,27 +9,13 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class DeviceResourceTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
     /// <summary>CUDA before 12.6 Update 2: syevjBatched (n ≤ 32) and syevd, no XsyevBatched.</summary>
     private static readonly CudaCapabilities WithoutXsyevBatched = new(XsyevBatched: false, SyevjBatched: true, Syevd: true, PotrfBatched: true);
-
-    private static void SkipWithoutEmulation()
-    {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
-    }
-
-    private static FrameExtraction.Result RunCpu(ExtractionOptions options)
-    {
-        using var cpu = new CpuBackend(2, Lapack);
-        return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
-    }
 
     private static CudaBackend Backend(EmulatedDevice device, int ranksPerDevice = 1, double memoryFraction = 0.75) =>
         new(device, new CudaBackendOptions
         {
-            FallbackBackend = () => new CpuBackend(2, Lapack),
+            FallbackBackend = () => CpuReference.Backend(2),
             FallbackToCpu = false,
             RanksPerDevice = ranksPerDevice,
             MemoryFraction = memoryFraction,
@@ -83,9 +60,9 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
     [InlineData(true)]
     public void WithoutXsyevBatched_TheBlocksGoToTheBatchedKernel_NotOneSyevdPerMatrix(bool decorrelateFibers)
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options(decorrelateFibers);
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         var kernel = new CountingEigensolver();
         using var device = new EmulatedDevice { Capabilities = WithoutXsyevBatched, KernelEigensolver = kernel };
         using CudaBackend backend = Backend(device);
@@ -102,7 +79,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
     [SkippableFact]
     public void WithoutXsyevBatchedOrKernel_TheSlowLoopIsNamedInTheReport()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
         using var device = new EmulatedDevice { Capabilities = WithoutXsyevBatched };
         using CudaBackend backend = Backend(device);
@@ -133,9 +110,9 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
     [SkippableFact]
     public void Budget_LeavesRoomForTheLibrariesAndTheEigensolverWorkspace()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         long frame = FrameBytes(options), batch = WholeFrameBatchBytes(options);
         // Half the whole-frame batch is free after the frame, and the libraries take a fifth of that on first use.
         // A batch planned on all of the free memory then runs out; one planned on what is left after the libraries'
@@ -155,7 +132,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
     [SkippableFact]
     public void SeveralRanksOnOneDevice_EachPlansOnItsShare()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
         const int Ranks = 4;
         const double Fraction = 0.75;
@@ -176,7 +153,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
     [SkippableFact]
     public void BatchWithoutKeptFibers_LaunchesNothingThatReadsProblems_AndModelsItsBoxes()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
         ExtractionOptions options = small.Options();
         var (plan, input, _) = FrameExtraction.Prepare(small.Image, small.Psf, options);
@@ -190,7 +167,7 @@ public sealed class DeviceResourceTests(ITestOutputHelper output)
         batch.ComputeOffsets();
         var gpuResults = new PatchResults(batch.OutputCount, plan.HalfDiagonals, batch.ModelCount);
         var cpuResults = new PatchResults(batch.OutputCount, plan.HalfDiagonals, batch.ModelCount);
-        using (var cpu = new CpuBackend(2, Lapack))
+        using (var cpu = CpuReference.Backend(2))
         {
             cpu.BeginFrame(input);
             cpu.Solve(batch, cpuResults);

@@ -1,12 +1,5 @@
-using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Validation;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Native;
-using GpuExtract.Cuda.Pipeline;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
@@ -18,26 +11,12 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class EmulatedPipelineTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
-    private static void SkipWithoutEmulation()
-    {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
-    }
-
-    private static FrameExtraction.Result RunCpu(ExtractionOptions options)
-    {
-        using var cpu = new CpuBackend(2, Lapack);
-        return FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpu);
-    }
-
     private static (FrameExtraction.Result Result, CudaBackend Backend) RunEmulated(ExtractionOptions options, EmulatedDevice device,
         bool fallback = true, int maxBatch = 2048, TextWriter? log = null, int ranksPerDevice = 1)
     {
         var backend = new CudaBackend(device, new CudaBackendOptions
         {
-            FallbackBackend = () => new CpuBackend(2, Lapack),
+            FallbackBackend = () => CpuReference.Backend(2),
             FallbackToCpu = fallback,
             MaxBatchPatches = maxBatch,
             Log = log,
@@ -49,7 +28,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void Spots_MatchTheCpuSpotsOfTheWholeFrame()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
         ExtractionOptions options = small.Options();
         var plan = Core.Planning.PatchPlanner.Plan(small.Psf, options);
@@ -102,9 +81,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [InlineData(true, 2048)]
     public void Extraction_MatchesTheCpuBackend(bool decorrelateFibers, int maxBatch)
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options(decorrelateFibers);
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
         var (gpu, backend) = RunEmulated(options, device, maxBatch: maxBatch);
         var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
@@ -124,7 +103,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void MaskedPatchAndRegularisation_MatchTheCpuBackend()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
         // Mask a block of rows across every fiber: at least one patch then has no usable pixel at all.
         var image = small.Image;
@@ -141,10 +120,10 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         foreach (double regularize in (double[])[0.0, 0.05])
         {
             ExtractionOptions options = small.Options(regularize: regularize, nwavestep: 20);
-            using var cpuBackend = new CpuBackend(2, Lapack);
+            using var cpuBackend = CpuReference.Backend(2);
             FrameExtraction.Result cpu = FrameExtraction.Run(masked, small.Psf, options, cpuBackend);
             using var device = new EmulatedDevice();
-            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack) });
+            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2) });
             FrameExtraction.Result gpu = FrameExtraction.Run(masked, small.Psf, options, gpuBackend);
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
             using var managedBackend = new CpuBackend(2, LapackProvider.CreateFactory(LapackChoice.Managed, out _));
@@ -192,9 +171,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void FailedCholesky_IsSolvedOnTheCpu()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
         device.FailingCholesky.Add(0);
         device.FailingCholesky.Add(5);
@@ -215,9 +194,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [InlineData(14)]  // inside a later batch
     public void DeviceFailure_FinishesTheFrameOnTheCpuWithAWarning(int failingLaunch)
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice { FailingLaunch = failingLaunch };
         var log = new StringWriter();
         var (gpu, backend) = RunEmulated(options, device, maxBatch: 4, log: log);
@@ -236,9 +215,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void DeviceFailure_WithoutFallback_IsAnError()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         using var device = new EmulatedDevice { FailingLaunch = 6 };
-        var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack), FallbackToCpu = false });
+        var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), FallbackToCpu = false });
         using (backend)
         {
             var error = Assert.Throws<CudaException>(() =>
@@ -251,9 +230,9 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public void OutOfMemory_HalvesTheBatchUntilItFits()
     {
-        SkipWithoutEmulation();
+        KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
-        FrameExtraction.Result cpu = RunCpu(options);
+        FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         // A patch's iCov is under 1 MB here: once the frame is on the device, larger allocations fail, as on a
         // fragmented device, so the full batches must be halved (to one or two patches) before they fit.
         using var device = new EmulatedDevice { LargestAllocationAfterSpots = 1_000_000 };

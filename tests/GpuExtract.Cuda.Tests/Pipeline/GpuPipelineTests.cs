@@ -1,11 +1,7 @@
-using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Validation;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Testing;
-using Xunit.Abstractions;
 
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
@@ -17,8 +13,6 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class GpuPipelineTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
     private static void SkipWithoutGpu()
     {
         CudaProbeResult probe = CudaProbe.Result;
@@ -26,7 +20,7 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
     }
 
     private static CudaBackend OpenGpu(TextWriter? log = null) =>
-        CudaBackend.Create(0, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(Environment.ProcessorCount, Lapack), FallbackToCpu = false, Log = log });
+        CudaBackend.Create(0, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(Environment.ProcessorCount), FallbackToCpu = false, Log = log });
 
     [SkippableTheory]
     [InlineData(false)]
@@ -36,7 +30,7 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
         SkipWithoutGpu();
         SmallFrame small = SmallFrame.Instance;
         ExtractionOptions options = small.Options(decorrelateFibers);
-        using var cpu = new CpuBackend(Environment.ProcessorCount, Lapack);
+        using var cpu = CpuReference.Backend(Environment.ProcessorCount);
         FrameExtraction.Result expected = FrameExtraction.Run(small.Image, small.Psf, options, cpu);
         using CudaBackend gpu = OpenGpu();
         FrameExtraction.Result actual = FrameExtraction.Run(small.Image, small.Psf, options, gpu);
@@ -70,7 +64,7 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
             NSubBundles = nsubbundles,
             DecorrelateFibers = decorrelate,
         };
-        using var cpu = new CpuBackend(Environment.ProcessorCount, Lapack);
+        using var cpu = CpuReference.Backend(Environment.ProcessorCount);
         Frame expected = FrameExtraction.Run(image, psf, options, cpu).Frame;
         using CudaBackend gpu = OpenGpu();
         Frame actual = FrameExtraction.Run(image, psf, options, gpu).Frame;

@@ -1,12 +1,3 @@
-using GpuExtract.Core.Extraction;
-using GpuExtract.Cpu;
-using GpuExtract.Cpu.LinearAlgebra;
-using GpuExtract.Cuda.Device;
-using GpuExtract.Cuda.Native;
-using GpuExtract.Cuda.Pipeline;
-using GpuExtract.Cuda.Tests.Emulation;
-using Xunit.Abstractions;
-
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
@@ -18,17 +9,14 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 [Collection("emulated device")]
 public sealed class JacobiKernelPipelineTests(ITestOutputHelper output)
 {
-    private static readonly Func<ILapack> Lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _);
-
     [SkippableFact]
     public void WithoutXsyevBatched_TheBuildsJacobiKernelDecomposesTheBlocks()
     {
-        string? reason = KernelEmulator.Unavailable;
-        Skip.If(reason is not null, reason);
+        KernelEmulator.SkipIfUnavailable();
         Assert.IsType<JacobiBlockEigensolver>(BlockEigensolvers.Kernel);
         ExtractionOptions options = SmallFrame.Instance.Options();
         FrameExtraction.Result cpu;
-        using (var cpuBackend = new CpuBackend(2, Lapack))
+        using (var cpuBackend = CpuReference.Backend(2))
         {
             cpu = FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, cpuBackend);
         }
@@ -37,7 +25,7 @@ public sealed class JacobiKernelPipelineTests(ITestOutputHelper output)
             Capabilities = new CudaCapabilities(XsyevBatched: false, SyevjBatched: true, Syevd: true, PotrfBatched: true),
             KernelEigensolver = BlockEigensolvers.Kernel,
         };
-        using var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => new CpuBackend(2, Lapack), FallbackToCpu = false });
+        using var backend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), FallbackToCpu = false });
         FrameExtraction.Result gpu = FrameExtraction.Run(SmallFrame.Instance.Image, SmallFrame.Instance.Psf, options, backend);
         var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
         output.WriteLine($"eigh by {backend.EigenMethod}: {device.LaunchCounts.GetValueOrDefault("jacobi_eigen_f64")} kernel launches, {device.SyevdLoopMatrices} matrices by syevd one at a time; {agreement}");
