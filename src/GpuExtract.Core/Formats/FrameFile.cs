@@ -10,10 +10,6 @@ namespace GpuExtract.Core.Formats;
 /// </summary>
 public static class FrameFile
 {
-    /// <summary>Input-image keywords the command line copied before frames carried the whole HDU-0 header.</summary>
-    public static readonly string[] PassedThroughKeywords =
-        ["CAMERA", "SPECGRPH", "EXPID", "NIGHT", "FLAVOR", "OBSTYPE", "EXPTIME", "TILEID", "MJD-OBS", "DATE-OBS", "SEED", "SIMULATD"];
-
     /// <summary>Writes <paramref name="frame"/> atomically (temporary file + rename); .gz names are gzip-compressed.</summary>
     public static void Write(string path, Frame frame) => FitsWriter.WriteFile(path, writer => WriteHdus(writer, frame));
 
