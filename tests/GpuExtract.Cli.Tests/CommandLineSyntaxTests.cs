@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GpuExtract.Cli.Syntax;
+using GpuExtract.Core.Extraction;
 using GpuExtract.Cuda;
 
 namespace GpuExtract.Cli.Tests;
@@ -109,10 +110,10 @@ public sealed class CommandLineSyntaxTests
         Assert.Equal(new FiberRange(3, 5), FiberRange.TryParse("3-7"));
         Assert.Equal(new FiberRange(4, 1), FiberRange.TryParse("4"));
         Assert.Null(FiberRange.TryParse("7-3"));
-        Assert.Equal(new WavelengthGrid(5760, 7620, 0.8), WavelengthGrid.TryParse("5760, 7620,0.8"));
-        Assert.Null(WavelengthGrid.TryParse("5760,7620"));
-        Assert.Null(WavelengthGrid.TryParse("5760,nan,0.8"));
+        Assert.Equal(new WavelengthRange(5760, 7620, 0.8), WavelengthRange.TryParse("5760, 7620,0.8"));
+        Assert.Null(WavelengthRange.TryParse("5760,7620"));
+        Assert.Null(WavelengthRange.TryParse("5760,nan,0.8"));
         Assert.Equal("0-24", new FiberRange(0, 25).ToString());
-        Assert.Equal("5760,7620,0.8", new WavelengthGrid(5760, 7620, 0.8).ToString());
+        Assert.Equal("5760,7620,0.8", new WavelengthRange(5760, 7620, 0.8).ToString());
     }
 }

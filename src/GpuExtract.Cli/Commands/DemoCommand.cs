@@ -25,12 +25,12 @@ public sealed class DemoCommand : DocumentedCommand
 
     private readonly Option<FiberRange> fibers = new("--fibers") { HelpName = "A-B", Description = "fibers to simulate and extract", DefaultValueFactory = _ => new FiberRange(Defaults.FiberMin, Defaults.FiberCount), CustomParser = OptionParsers.Range! };
     private readonly Option<bool> fullFrame = new("--full-frame") { Description = "all 500 fibers (instead of --fibers)" };
-    private readonly Option<WavelengthGrid> wavelength = new("--wavelength", "-w")
+    private readonly Option<WavelengthRange> wavelength = new("--wavelength", "-w")
     {
         HelpName = "WMIN,WMAX,DW",
         Description = "wavelength grid [A]",
-        DefaultValueFactory = _ => new WavelengthGrid(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
-        CustomParser = OptionParsers.Grid!,
+        DefaultValueFactory = _ => new WavelengthRange(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
+        CustomParser = result => OptionParsers.Grid(result) ?? default,
     };
     private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "random seed of the simulation", DefaultValueFactory = _ => (int)Defaults.Seed, CustomParser = OptionParsers.Integer() };
     private readonly Option<string?> output = new("--output", "-o") { HelpName = "DIR", Description = "keep the simulated preproc, PSF, extracted frame and its figures in DIR" };
@@ -51,7 +51,7 @@ public sealed class DemoCommand : DocumentedCommand
     private int Run(ParseResult parse)
     {
         var (first, count) = parse.GetValue(fullFrame) ? (0, 500) : (parse.GetRequiredValue(fibers).First, parse.GetRequiredValue(fibers).Count);
-        WavelengthGrid w = parse.GetRequiredValue(wavelength);
+        WavelengthRange w = parse.GetRequiredValue(wavelength);
         int seedValue = parse.GetValue(seed);
         int threads = backendOptions.ThreadCount(parse);
         string? directory = parse.GetValue(output);
@@ -90,7 +90,7 @@ public sealed class DemoCommand : DocumentedCommand
 
         var options = new ExtractionOptions
         {
-            Wavelengths = w.Wavelengths(),
+            Wavelengths = w.Grid(),
             SpecMin = first,
             NSpec = count,
         };

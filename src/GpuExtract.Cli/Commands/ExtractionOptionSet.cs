@@ -15,7 +15,7 @@ public sealed class ExtractionOptionSet
     /// <summary>The defaults of every option that has one; the grid and fibers are the PSF's.</summary>
     private static readonly ExtractionOptions Defaults = new() { Wavelengths = [], SpecMin = 0, NSpec = 0 };
 
-    public Option<WavelengthGrid?> Wavelength { get; } = new("--wavelength", "-w")
+    public Option<WavelengthRange?> Wavelength { get; } = new("--wavelength", "-w")
     {
         HelpName = "WMIN,WMAX,DW",
         Description = "output wavelength grid [A]: WMIN + k*DW up to WMAX; the values are written as WAVEMIN/WAVEMAX/WAVESTEP (default: the PSF's range, 0.8)",
@@ -141,8 +141,8 @@ public sealed class ExtractionOptionSet
     /// </summary>
     public ExtractionOptions ToOptions(ParseResult parse, GaussHermitePsf psf, bool computeModel, double[]? defaultGrid = null)
     {
-        WavelengthGrid? stated = parse.GetValue(Wavelength);
-        double[] grid = stated?.Wavelengths()
+        WavelengthRange? stated = parse.GetValue(Wavelength);
+        double[] grid = stated?.Grid()
             ?? defaultGrid
             ?? ExtractionOptions.LinearGrid(Math.Ceiling(psf.WaveMin), Math.Floor(psf.WaveMax), 0.8);
         int specMin = parse.GetValue(SpecMin) ?? psf.FiberMin;
@@ -161,7 +161,7 @@ public sealed class ExtractionOptionSet
             WavePadFrac = parse.GetValue(WavePadFrac),
             DecorrelateFibers = parse.GetValue(DecorrelateFibers),
             ComputeModel = computeModel,
-            StatedGrid = stated is null ? null : new WavelengthRange(stated.Min, stated.Max, stated.Step),
+            StatedGrid = stated,
             NoScores = parse.GetValue(NoScores),
             BarycentricCorrection = parse.GetValue(BarycentricCorrection),
         };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using GpuExtract.Cli.Syntax;
+using GpuExtract.Core.Extraction;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Simulation;
 using GpuExtract.Fits;
@@ -21,12 +22,12 @@ public sealed class SimulateCommand : DocumentedCommand
     private readonly Option<string?> psfFile = new("--psf") { HelpName = "FILE", Description = "project through this GAUSS-HERMITE PSF file" };
     private readonly Option<string?> syntheticPsf = new("--synthetic-psf") { HelpName = "PSF_OUT", Description = "use the built-in synthetic PSF and write it to PSF_OUT" };
     private readonly Option<FiberRange> fibers = new("--fibers") { HelpName = "A-B", Description = "fibers to simulate", DefaultValueFactory = _ => new FiberRange(Defaults.FiberMin, Defaults.FiberCount), CustomParser = OptionParsers.Range! };
-    private readonly Option<WavelengthGrid> wavelength = new("--wavelength", "-w")
+    private readonly Option<WavelengthRange> wavelength = new("--wavelength", "-w")
     {
         HelpName = "WMIN,WMAX,DW",
         Description = "extraction wavelength grid [A]; light is simulated 20 A beyond",
-        DefaultValueFactory = _ => new WavelengthGrid(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
-        CustomParser = OptionParsers.Grid!,
+        DefaultValueFactory = _ => new WavelengthRange(Defaults.WaveMin, Defaults.WaveMax, Defaults.WaveStep),
+        CustomParser = result => OptionParsers.Grid(result) ?? default,
     };
     private readonly Option<int> seed = new("--seed") { HelpName = "N", Description = "random seed of noise, cosmics and bad columns", DefaultValueFactory = _ => (int)Defaults.Seed, CustomParser = OptionParsers.Integer() };
     private readonly Option<double> exposureTime = new("--exptime") { HelpName = "S", Description = "exposure time [s]; fluxes scale as S/900", DefaultValueFactory = _ => Defaults.ExposureTime, CustomParser = OptionParsers.Number() };
@@ -75,7 +76,7 @@ public sealed class SimulateCommand : DocumentedCommand
         OutputSet.Output? psfOutput = syntheticOut is null ? null : outputs.Add(syntheticOut, "synthetic PSF");
         OutputSet.Output? truthOutput = truthPath is null ? null : outputs.Add(truthPath, "truth");
         FiberRange range = parse.GetRequiredValue(fibers);
-        WavelengthGrid grid = parse.GetRequiredValue(wavelength);
+        WavelengthRange grid = parse.GetRequiredValue(wavelength);
         var options = new SimulationOptions
         {
             FiberMin = range.First,

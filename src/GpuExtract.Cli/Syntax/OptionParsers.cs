@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using GpuExtract.Core.Extraction;
 
 namespace GpuExtract.Cli.Syntax;
 
@@ -28,8 +29,8 @@ public static class OptionParsers
         result => ParseNumber(result, minimum);
 
     /// <summary>A wavelength grid <c>WMIN,WMAX,DW</c>.</summary>
-    public static WavelengthGrid? Grid(ArgumentResult result) =>
-        Parse(result, WavelengthGrid.TryParse, "3 comma-separated numbers WMIN,WMAX,DW");
+    public static WavelengthRange? Grid(ArgumentResult result) =>
+        Parse<WavelengthRange?>(result, WavelengthRange.TryParse, "3 comma-separated numbers WMIN,WMAX,DW");
 
     /// <summary>A fiber range <c>A-B</c>.</summary>
     public static FiberRange? Range(ArgumentResult result) =>

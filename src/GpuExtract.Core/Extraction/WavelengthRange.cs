@@ -5,6 +5,25 @@ namespace GpuExtract.Core.Extraction;
 /// <summary>An output wavelength grid as DESI states it: WMIN, WMAX, DW [Å] (the grid is <c>WMIN + k·DW</c> while ≤ WMAX + DW/2).</summary>
 public readonly record struct WavelengthRange(double Min, double Max, double Step)
 {
+    /// <summary>Parses the <c>WMIN,WMAX,DW</c> form; null when the text is not three finite numbers.</summary>
+    public static WavelengthRange? TryParse(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 3)
+        {
+            return null;
+        }
+        var values = new double[3];
+        for (int i = 0; i < 3; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+            {
+                return null;
+            }
+        }
+        return new WavelengthRange(values[0], values[1], values[2]);
+    }
+
     /// <summary>The grid's wavelengths [Å]; shape [<see cref="Count"/>].</summary>
     public double[] Grid() => ExtractionOptions.LinearGrid(Min, Max, Step);
 
