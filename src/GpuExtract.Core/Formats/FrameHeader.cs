@@ -38,7 +38,15 @@ public static class FrameHeader
             }
             else if (card.Value is not null)
             {
-                header.Set(card.Key, card.Value, card.Comment);
+                try
+                {
+                    header.Set(card.Key, card.Value, card.Comment);
+                }
+                catch (ArgumentException e)
+                {
+                    // A keyword the reader tolerated but FITS cannot write (a corrupt card): the input is at fault.
+                    throw new FitsFormatException($"{imagePath}, HDU 0: card '{card.Key}' cannot be carried into the frame: {e.Message}");
+                }
             }
         }
         header.Set("EXTNAME", "FLUX");
