@@ -14,6 +14,9 @@ typedef long long gx_i64;
 #define GX_BLOCK 128
 #define GX_SPOT_BLOCK 64
 
+// Threads of a warp.
+#define GX_WARP 32
+
 // Fields of one patch descriptor (int32), as Pipeline/BatchLayout.cs writes them.
 #define P_FIBER 0         // first fitted fiber, relative to the frame's first fiber
 #define P_NFIBER 1        // fitted fibers
@@ -73,6 +76,16 @@ __device__ double gx_block_sum(double v, double* scratch)
     __syncthreads();
     return total;
 }
+
+#ifndef GPUEXTRACT_EMULATION
+// Sum of v over the 32 lanes of a converged warp, by a butterfly of shuffles: every lane gets the same total.
+// (The emulation computes the same butterfly from all 32 values, in the same order, at one warp barrier.)
+__device__ __forceinline__ double gx_warp_sum(double v)
+{
+    for (int delta = GX_WARP / 2; delta > 0; delta /= 2) v += __shfl_xor_sync(0xffffffffu, v, delta);
+    return v;
+}
+#endif
 
 // NaN-propagating max of v over the block; scratch holds blockDim.x doubles. Every thread gets it.
 __device__ double gx_block_max(double v, double* scratch)

@@ -19,6 +19,7 @@ public sealed class CudaBackend : IExtractionBackend
     private readonly IComputeDevice _device;
     private readonly CudaBackendOptions _options;
     private readonly CpuPatchFallback _cpu;
+    private readonly DeviceWorkspace _workspace;
     private DeviceFrame? _deviceFrame;
     private FrameInput? _frame;
     private bool _deviceFailed;
@@ -37,6 +38,7 @@ public sealed class CudaBackend : IExtractionBackend
             throw new ArgumentOutOfRangeException(nameof(options), $"RanksPerDevice must be at least 1, got {options.RanksPerDevice}");
         }
         _cpu = new CpuPatchFallback(options.FallbackBackend ?? throw new ArgumentException("FallbackBackend is required", nameof(options)));
+        _workspace = new DeviceWorkspace(device);
     }
 
     /// <summary>
@@ -58,7 +60,21 @@ public sealed class CudaBackend : IExtractionBackend
 
     /// <inheritdoc />
     /// <remarks>Names the eigensolver: before the first batch the one the device will use, after it the ones it used.</remarks>
-    public string Description => $"cuda: {_device.Description}, block eigh by {_device.EigenMethod}";
+    public string Description => $"cuda: {_device.Description}, {SolverDescription} solver, block eigh by {_device.EigenMethod}";
+
+    /// <summary>The solver asked for, and how many batches each solver ran so far (the band solver gives way to the dense one where it cannot promise a band).</summary>
+    public string SolverDescription => BandBatches + DenseBatches == 0
+        ? _options.Solver.ToString().ToLowerInvariant()
+        : string.Join(" + ", new[] { (BandBatches, "band"), (DenseBatches, "dense") }.Where(c => c.Item1 > 0).Select(c => $"{c.Item2} ({c.Item1} batches)"));
+
+    /// <summary>Batches solved by the band solver since construction.</summary>
+    public int BandBatches { get; private set; }
+
+    /// <summary>Batches solved by the dense solver since construction.</summary>
+    public int DenseBatches { get; private set; }
+
+    /// <summary>Device memory the backend keeps between batches and frames now [bytes].</summary>
+    public long WorkspaceBytes => _workspace.HeldBytes;
 
     /// <summary>Per-stage device times and FLOPs since construction (or <see cref="DeviceStageTimes.Clear"/>).</summary>
     public DeviceStageTimes StageTimes { get; } = new();
@@ -124,9 +140,26 @@ public sealed class CudaBackend : IExtractionBackend
             return;
         }
 
+        int fiberSpan = 0;
+        for (int p = 0; p < batch.Count; p++)
+        {
+            fiberSpan = Math.Max(fiberSpan, batch.FiberCount[p]);
+        }
+        int? reach;
+        try
+        {
+            reach = _options.Solver == DeviceSolver.Band ? _deviceFrame.Reach(fiberSpan) : null;
+        }
+        catch (CudaException error) when (_options.FallbackToCpu)
+        {
+            Fail(error, "while measuring the spots' reach");
+            SolveOnCpu(frame, batch, Enumerable.Range(0, batch.Count).ToList(), results, patchesDone);
+            return;
+        }
+        DeviceSolver solver = reach is null ? DeviceSolver.Dense : DeviceSolver.Band;
         var pending = new Queue<int[]>(PatchGroups.Cut(batch, BatchBudget(), _options.MaxBatchPatches, results.DiagonalCount, frame.DecorrelateFibers,
-            _device.EigenWorkspaceBytes));
-        var solver = new BatchSolver(_device, _deviceFrame, StageTimes);
+            _device.EigenWorkspaceBytes, solver, reach ?? 0));
+        var batchSolver = new BatchSolver(_device, _deviceFrame, _workspace, StageTimes, _options.StageTiming);
         while (pending.Count > 0)
         {
             int[] patches = pending.Dequeue();
@@ -134,7 +167,7 @@ public sealed class CudaBackend : IExtractionBackend
             {
                 Batches++;
                 BatchLayout layout = BatchLayout.Build(batch, patches, frame.FiberStart);
-                cpuPatches.AddRange(solver.Solve(batch, layout, results));
+                cpuPatches.AddRange(batchSolver.Solve(batch, layout, results, Factorization(layout, solver, reach ?? 0)));
                 patchesDone?.Invoke(patches.Length);
             }
             catch (CudaException error) when (error.IsOutOfMemory && patches.Length > 1)
@@ -142,6 +175,8 @@ public sealed class CudaBackend : IExtractionBackend
                 // Halve and retry: the two halves go first, in order.
                 Halvings++;
                 _device.Synchronize("out-of-memory recovery");
+                // The buffers held for larger batches are what the halves need room for.
+                _workspace.Release();
                 var rest = pending.ToArray();
                 pending.Clear();
                 pending.Enqueue(patches[..(patches.Length / 2)]);
@@ -173,13 +208,30 @@ public sealed class CudaBackend : IExtractionBackend
     }
 
     /// <summary>
+    /// How <paramref name="layout"/>'s batch is factored: by the band solver when the frame's reach bounds its band
+    /// and the band inverse's shared memory fits a block, else by the dense solver.
+    /// </summary>
+    private IBatchFactorization Factorization(BatchLayout layout, DeviceSolver solver, int reach)
+    {
+        int halfWidth = BatchLayout.BandHalfWidth(reach, layout.NF, layout.NW);
+        if (solver == DeviceSolver.Band && BandFactorization.InverseSharedBytes(halfWidth, layout.NW) <= _device.SharedBytesPerBlock)
+        {
+            BandBatches++;
+            return new BandFactorization(_device, _deviceFrame!, _workspace, halfWidth);
+        }
+        DenseBatches++;
+        return new DenseFactorization(_device, _deviceFrame!, _workspace);
+    }
+
+    /// <summary>
     /// Device memory one batch may take [bytes]: this rank's share of <see cref="CudaBackendOptions.MemoryFraction"/>
     /// of what is free once the libraries' own workspaces are set aside. The eigensolver's workspace is counted per
     /// batch by <see cref="PatchGroups.Cut"/>.
     /// </summary>
     public long BatchBudget()
     {
-        long free = Math.Max(0, _device.FreeMemory - _device.LibraryReserveBytes);
+        // What the workspace holds from earlier batches is this backend's to reuse.
+        long free = Math.Max(0, _device.FreeMemory + _workspace.HeldBytes - _device.LibraryReserveBytes);
         return (long)(free * _options.MemoryFraction / _options.RanksPerDevice);
     }
 
@@ -195,6 +247,7 @@ public sealed class CudaBackend : IExtractionBackend
     private void Fail(CudaException error, string when)
     {
         _deviceFailed = true;
+        _workspace.Release();
         _options.Log?.WriteLine($"warning: the GPU failed {when} ({error.Message}); finishing on the CPU");
         _deviceFrame?.Dispose();
         _deviceFrame = null;
@@ -205,6 +258,7 @@ public sealed class CudaBackend : IExtractionBackend
     {
         _deviceFrame?.Dispose();
         _deviceFrame = null;
+        _workspace.Dispose();
         _device.Dispose();
     }
 }

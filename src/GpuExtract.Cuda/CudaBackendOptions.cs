@@ -1,4 +1,5 @@
 using GpuExtract.Core.Extraction;
+using GpuExtract.Cuda.Pipeline;
 
 namespace GpuExtract.Cuda;
 
@@ -20,6 +21,16 @@ public sealed record CudaBackendOptions
 
     /// <summary>Where warnings go (device failure, kernel cache problems); null: nowhere.</summary>
     public TextWriter? Log { get; init; }
+
+    /// <summary>How the device solves the patches (<c>--device-solver</c>): the band solver unless told otherwise.</summary>
+    public DeviceSolver Solver { get; init; } = DeviceSolver.Band;
+
+    /// <summary>
+    /// Whether the host waits for the device after every pipeline stage, so that <see cref="CudaBackend.StageTimes"/>
+    /// holds each stage's device time (gpu-benchmark); otherwise it waits once per batch and stage times only say
+    /// how long queuing took, the download's holding the rest.
+    /// </summary>
+    public bool StageTiming { get; init; }
 
     /// <summary>Most patches per device batch (≤ 65535, the grid's y limit).</summary>
     public int MaxBatchPatches { get; init; } = 2048;

@@ -298,6 +298,26 @@ public sealed unsafe class CudaDevice : IComputeDevice
     }
 
     /// <inheritdoc />
+    public IntPtr AllocateHost(long bytes)
+    {
+        MakeCurrent();
+        void* pinned;
+        _driver.Check(_driver.cuMemAllocHost_v2(&pinned, (nuint)Math.Max(1, bytes)), $"cuMemAllocHost_v2({bytes} bytes)");
+        return (IntPtr)pinned;
+    }
+
+    /// <inheritdoc />
+    public void FreeHost(IntPtr pointer)
+    {
+        if (pointer == IntPtr.Zero)
+        {
+            return;
+        }
+        MakeCurrent();
+        _driver.Check(_driver.cuMemFreeHost((void*)pointer), "cuMemFreeHost");
+    }
+
+    /// <inheritdoc />
     public void Copy(DevicePointer source, DevicePointer destination, long bytes)
     {
         MakeCurrent();

@@ -22,6 +22,9 @@ public interface IComputeDevice : IDisposable
     /// </summary>
     string EigenMethod { get; }
 
+    /// <summary>Shared memory one block may use, with the opt-in [bytes] (bounds the band inverse's and the eigensolver kernel's sizes).</summary>
+    int SharedBytesPerBlock { get; }
+
     /// <summary>Device memory free now [bytes].</summary>
     long FreeMemory { get; }
 
@@ -39,6 +42,15 @@ public interface IComputeDevice : IDisposable
 
     /// <summary>Frees what <see cref="Allocate"/> returned (null is ignored).</summary>
     void Free(DevicePointer pointer);
+
+    /// <summary>
+    /// Allocates <paramref name="bytes"/> of page-locked host memory (cuMemAllocHost): copies from the device into
+    /// it go by DMA at full bus speed, where pageable memory is staged by the driver.
+    /// </summary>
+    IntPtr AllocateHost(long bytes);
+
+    /// <summary>Frees what <see cref="AllocateHost"/> returned (zero is ignored).</summary>
+    void FreeHost(IntPtr pointer);
 
     /// <summary>Copies host values to the device (the host span may be reused when this returns).</summary>
     void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged;

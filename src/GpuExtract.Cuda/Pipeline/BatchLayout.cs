@@ -102,20 +102,34 @@ internal sealed class BatchLayout
     }
 
     /// <summary>
+    /// The band solver's half-bandwidth for patches of <paramref name="nf"/> × <paramref name="nw"/> unknowns in a
+    /// frame of reach <paramref name="reach"/> (spots more than that many grid steps apart never overlap): two
+    /// unknowns at wavelength-major positions k·nf + i are then at most (reach + 1)·nf − 1 apart where they overlap.
+    /// </summary>
+    public static int BandHalfWidth(int reach, int nf, int nw) => Math.Max(0, Math.Min((reach + 1) * nf - 1, nf * nw - 1));
+
+    /// <summary>
     /// Device memory a batch of <paramref name="count"/> patches padded to nf × nw needs [bytes], given per-patch
     /// upper bounds of kept fibers, output rows and box pixels (the eigensolver's workspace is the device's to say).
+    /// The band solver (<paramref name="kd"/> its half-bandwidth) keeps iCov and L as an N × (kd+1) band where the
+    /// dense solver keeps two N × N matrices; noise decorrelation also needs a dense iCov for its eigh.
     /// </summary>
-    public static long BytesFor(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation)
+    public static long BytesFor(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation,
+        DeviceSolver solver = DeviceSolver.Dense, int kd = 0)
     {
         long n = (long)nf * nw;
-        long perPatch = 2 * n * n * sizeof(double)         // iCov / L, and L⁻¹ (or the iCov copy)
+        long matrices = solver == DeviceSolver.Dense
+            ? 2 * n * n * sizeof(double) + 3 * sizeof(ulong) + 2 * sizeof(int)   // iCov / L and L⁻¹ (or the iCov copy), pointer arrays, infos
+            : n * (kd + 1) * sizeof(double) + sizeof(int)                      // the band, the patch's bandwidth
+                + (noiseDecorrelation ? n * n * sizeof(double) : 0);          // the dense iCov noise decorrelation decomposes
+        long perPatch = matrices
             + 2 * n * sizeof(double)                       // y / f, fluxweight
             + 5 * n * sizeof(int)                          // clipped stamps, spot indices
-            + (PatchDescriptor.Fields + 2) * sizeof(int) + 3 * sizeof(ulong)
+            + (PatchDescriptor.Fields + 1) * sizeof(int)   // descriptor, status
             + (noiseDecorrelation ? n * sizeof(double) + sizeof(int)
-                : kept * ((long)nw * nw + nw) * sizeof(double) + kept * (2 * sizeof(ulong) + 3 * sizeof(int)))
-            + pixels * 4 * sizeof(double)
-            + (long)rows * (4 + diagonals) * sizeof(double);
+                : kept * ((long)nw * nw + nw) * sizeof(double) + kept * (3 * sizeof(int) + (solver == DeviceSolver.Dense ? 2 * sizeof(ulong) : 0)))
+            + pixels * (3 * sizeof(double) + sizeof(float))             // chi2, counted, usable; the float32 model
+            + (long)rows * ((3 + diagonals) * sizeof(double) + sizeof(float)); // flux, ivar, pixmask, resolution; chi2pix
         return count * perPatch;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GpuExtract.Core.Extraction;
 using GpuExtract.Cuda.Device;
 
@@ -6,29 +7,38 @@ namespace GpuExtract.Cuda.Pipeline;
 /// <summary>
 /// Solves one batch of patches on the device (DESIGN §1.4 for one patch, §1.5 and §5 for the batching), everything
 /// between the frame's spots and the per-patch outputs staying on the device. One method per stage, in the order
-/// of DESIGN §1.4: normal equations (clipped stamps → fluxweight, iCov, y, regularisation and padding) → f by
-/// batched Cholesky and solve → signal decorrelation: L⁻¹ by batched triangular solve and the kept fibers' blocks
-/// C_bb = (L⁻¹)_bᵀ(L⁻¹)_b by batched products (noise decorrelation: a copy of iCov instead) → batched eigh of
-/// those blocks → flux, ivar, resolution band → model, chi2pix, pixmask. Only the per-patch outputs come back.
-/// A patch whose Cholesky (or eigh) fails is reported for the CPU, which redoes it with the reference's clipped eigh.
+/// of DESIGN §1.4: clipped stamps → normal equations → f by Cholesky and solve → signal decorrelation's blocks
+/// C_bb of iCov⁻¹ (noise decorrelation: the dense iCov instead) → batched eigh of those → flux, ivar, resolution
+/// band → model, chi2pix, pixmask. How iCov is stored and factored is the <see cref="IBatchFactorization"/>'s
+/// (<see cref="DeviceSolver"/>). Buffers come from the backend's <see cref="DeviceWorkspace"/>, so batches after the
+/// first allocate nothing; the host waits for the device once per batch, at the single download of the outputs
+/// (unless <paramref name="stageTiming"/> asks for a synchronisation after every stage, to time them). A patch
+/// whose Cholesky (or eigh) fails is reported for the CPU, which redoes it with the reference's clipped eigh.
 /// </summary>
-internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, DeviceStageTimes times)
+internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, DeviceWorkspace workspace, DeviceStageTimes times, bool stageTiming)
 {
     private const int Block = 128;
 
     /// <summary>
-    /// Solves <paramref name="layout"/>'s patches of <paramref name="batch"/> into <paramref name="results"/> and
-    /// returns the patches (indices into <paramref name="batch"/>) the CPU must solve instead.
+    /// Solves <paramref name="layout"/>'s patches of <paramref name="batch"/> into <paramref name="results"/> by
+    /// <paramref name="factorization"/> and returns the patches (indices into <paramref name="batch"/>) the CPU must solve instead.
     /// </summary>
-    public List<int> Solve(PatchBatch batch, BatchLayout layout, PatchResults results)
+    public List<int> Solve(PatchBatch batch, BatchLayout layout, PatchResults results, IBatchFactorization factorization)
     {
-        using var arena = new DeviceArena(device);
-        Buffers b = Allocate(arena, layout, results.DiagonalCount);
-        NormalEquations(b);
-        Cholesky(b);
+        long start = DeviceStageTimes.Now();
+        BatchBuffers b = Allocate(layout, results.DiagonalCount);
+        factorization.Allocate(b);
+        Stage(DeviceStage.Upload, start, 0, "upload");
+
+        start = DeviceStageTimes.Now();
+        ClipStamps(b);
+        Stage(DeviceStage.NormalEquations, start, factorization.NormalEquations(b), "normal equations");
+        start = DeviceStageTimes.Now();
+        Stage(DeviceStage.Cholesky, start, factorization.Factor(b), "Cholesky");
         if (!b.Noise)
         {
-            BlockInverse(arena, b);
+            start = DeviceStageTimes.Now();
+            Stage(DeviceStage.Inverse, start, factorization.BlockInverse(b), "block inverse");
         }
         Eigen(b);
         Resolution(b);
@@ -36,167 +46,53 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
         return DownloadAndScatter(b, batch, results);
     }
 
-    /// <summary>The device buffers of one batch and its sizes.</summary>
-    private sealed class Buffers
+    /// <summary>Takes the batch's common buffers from the workspace and uploads its descriptors and problems.</summary>
+    private BatchBuffers Allocate(BatchLayout layout, int diagonals)
     {
-        public required BatchLayout Layout { get; init; }
-        public required bool Noise { get; init; }
-        public required int Diagonals { get; init; }
-        public int P => Layout.Count;
-        public int N => Layout.N;
-        public int NW => Layout.NW;
-        public int Q => Layout.ProblemCount;
-        public int R => Layout.OutputRows;
-        public long MatrixBytes => (long)N * N * sizeof(double);
-
-        /// <summary>Matrices eigen-decomposed: one per patch (noise decorrelation) or one per kept fiber.</summary>
-        public int EigenCount => Noise ? P : Q;
-
-        /// <summary>Their order: N (noise decorrelation) or NW.</summary>
-        public int EigenN => Noise ? N : NW;
-
-        public required DevicePointer Patches, Problems, Rect, Spot, Icov, Second, Y, FluxWeight, Status, Info, SolveInfo;
-        public required DevicePointer Blocks, Eigenvalues, EigenInfo, Model, Chi2, Counted, Usable;
-        public required DevicePointer OutFlux, OutIvar, OutChi2, OutPixmask, OutResolution;
-        public required DevicePointer IcovArray, SecondArray, YArray;
-    }
-
-    /// <summary>Allocates the batch's buffers and uploads its descriptors, problems and pointer arrays.</summary>
-    private Buffers Allocate(DeviceArena arena, BatchLayout layout, int diagonals)
-    {
-        long start = DeviceStageTimes.Now();
         bool noise = frame.Frame.DecorrelateFibers;
-        int P = layout.Count, N = layout.N, NW = layout.NW, Q = layout.ProblemCount, R = layout.OutputRows;
-        long matrixBytes = (long)N * N * sizeof(double);
-        DevicePointer icov = arena.Allocate((long)P * N * N, sizeof(double));
-        // L⁻¹ (signal decorrelation) or the iCov copy that eigh decomposes (noise decorrelation).
-        DevicePointer second = arena.Allocate((long)P * N * N, sizeof(double));
-        DevicePointer y = arena.Allocate((long)P * N, sizeof(double));
-        var icovPointers = new ulong[P];
-        var secondPointers = new ulong[P];
-        var yPointers = new ulong[P];
-        for (int i = 0; i < P; i++)
-        {
-            icovPointers[i] = icov.Offset(i * matrixBytes).Address;
-            secondPointers[i] = second.Offset(i * matrixBytes).Address;
-            yPointers[i] = y.Offset((long)i * N * sizeof(double)).Address;
-        }
-        int eigenCount = noise ? P : Q, eigenN = noise ? N : NW;
-        var buffers = new Buffers
+        int P = layout.Count, N = layout.N, Q = layout.ProblemCount;
+        int eigenCount = noise ? P : Q, eigenN = noise ? N : layout.NW;
+        var outputs = BatchOutputLayout.For(P, eigenCount, layout.OutputRows, diagonals, frame.Frame.ComputeModel ? layout.Pixels : 0);
+        return new BatchBuffers
         {
             Layout = layout,
             Noise = noise,
             Diagonals = diagonals,
-            Patches = arena.Upload<int>(layout.Descriptors),
-            Problems = arena.Upload<int>(layout.Problems),
-            Rect = arena.Allocate((long)P * N * 4, sizeof(int)),
-            Spot = arena.Allocate((long)P * N, sizeof(int)),
-            Icov = icov,
-            Second = second,
-            Y = y,
-            FluxWeight = arena.Allocate((long)P * N, sizeof(double)),
-            Status = arena.Allocate(P, sizeof(int)),
-            Info = arena.Allocate(P, sizeof(int)),
-            SolveInfo = arena.Allocate(P, sizeof(int)),
-            Blocks = noise ? second : arena.Allocate((long)Q * NW * NW, sizeof(double)),
-            Eigenvalues = arena.Allocate((long)eigenCount * eigenN, sizeof(double)),
-            EigenInfo = arena.Allocate(eigenCount, sizeof(int)),
-            Model = arena.Allocate(layout.Pixels, sizeof(double)),
-            Chi2 = arena.Allocate(layout.Pixels, sizeof(double)),
-            Counted = arena.Allocate(layout.Pixels, sizeof(double)),
-            Usable = arena.Allocate(layout.Pixels, sizeof(double)),
-            OutFlux = arena.Allocate(R, sizeof(double)),
-            OutIvar = arena.Allocate(R, sizeof(double)),
-            OutChi2 = arena.Allocate(R, sizeof(double)),
-            OutPixmask = arena.Allocate(R, sizeof(double)),
-            OutResolution = arena.Allocate((long)R * diagonals, sizeof(double)),
-            IcovArray = arena.Upload<ulong>(icovPointers),
-            SecondArray = arena.Upload<ulong>(secondPointers),
-            YArray = arena.Upload<ulong>(yPointers),
+            Outputs = outputs,
+            Patches = workspace.Upload<int>("patches", layout.Descriptors),
+            Problems = workspace.Upload<int>("problems", layout.Problems),
+            Rect = workspace.Take("rect", (long)P * N * 4, sizeof(int)),
+            Spot = workspace.Take("spot", (long)P * N, sizeof(int)),
+            Y = workspace.Take("y", (long)P * N, sizeof(double)),
+            FluxWeight = workspace.Take("fluxweight", (long)P * N, sizeof(double)),
+            Eigenvalues = workspace.Take("eigenvalues", (long)eigenCount * eigenN, sizeof(double)),
+            Chi2 = workspace.Take("chi2", layout.Pixels, sizeof(double)),
+            Counted = workspace.Take("counted", layout.Pixels, sizeof(double)),
+            Usable = workspace.Take("usable", layout.Pixels, sizeof(double)),
+            Output = workspace.Take("output", outputs.Bytes, 1),
         };
-        times.Add(DeviceStage.Upload, start, 0);
-        return buffers;
     }
 
-    /// <summary>Clipped stamps, then fluxweight, iCov = AᵀWA and y = AᵀWp, then the regularisation and the padding.</summary>
-    private void NormalEquations(Buffers b)
+    /// <summary>Each unknown's spot clipped to its patch's pixel box (PatchStamps.ClipSpots).</summary>
+    private void ClipStamps(BatchBuffers b)
     {
-        long start = DeviceStageTimes.Now();
-        FrameInput input = frame.Frame;
-        int ngrid = input.GridWavelengths.Length;
         device.Launch("clip_stamps", new Dim3((b.N + Block - 1) / Block, b.P), new Dim3(Block), 0, new KernelArguments()
-            .Add(b.Patches).Add(b.N).Add(b.NW).Add(ngrid)
+            .Add(b.Patches).Add(b.N).Add(b.NW).Add(frame.Frame.GridWavelengths.Length)
             .Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.SpotRows).Add(frame.SpotCols)
             .Add(b.Rect).Add(b.Spot));
-        device.Launch("normal_equations", new Dim3(b.N, b.P), new Dim3(Block), 0, new KernelArguments()
-            .Add(b.Patches).Add(b.N).Add(b.NW).Add(input.NPixX)
-            .Add(frame.SpotValues).Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.StampRows).Add(frame.StampCols)
-            .Add(frame.Image).Add(frame.Weight).Add(b.Rect).Add(b.Spot)
-            .Add(b.Icov).Add(b.Y).Add(b.FluxWeight));
-        device.Launch("regularize_patches", new Dim3(b.P), new Dim3(Block), 0, new KernelArguments()
-            .Add(b.Patches).Add(b.N).Add(b.NW).Add(input.Regularize).Add(b.Icov).Add(b.Y).Add(b.FluxWeight).Add(b.Status));
-        if (b.Noise)
-        {
-            device.Copy(b.Icov, b.Second, b.P * b.MatrixBytes);
-        }
-        device.Synchronize("normal equations");
-        // Each unknown overlaps about 5 fibers × 2·HSIZEY/Δy wavelengths, ~60 pixel products each (2 FLOPs).
-        times.Add(DeviceStage.NormalEquations, start, 2.0 * b.P * b.N * 85 * 60);
-    }
-
-    /// <summary>iCov = L·Lᵀ, then f = iCov⁻¹·y; a failed factorisation marks its patch for the CPU.</summary>
-    private void Cholesky(Buffers b)
-    {
-        long start = DeviceStageTimes.Now();
-        device.CholeskyFactorBatched(b.N, b.IcovArray, b.Info, b.P);
-        device.Launch("check_cholesky", new Dim3(b.P), new Dim3(Block), 0, new KernelArguments()
-            .Add(b.N).Add(b.Info).Add(b.Icov).Add(b.Noise ? b.Second : DevicePointer.Null).Add(b.Y).Add(b.Status));
-        device.CholeskySolveBatched(b.N, b.IcovArray, b.YArray, b.SolveInfo, b.P);
-        device.Synchronize("Cholesky");
-        double n = b.N;
-        times.Add(DeviceStage.Cholesky, start, b.P * (n * n * n / 3 + 2.0 * n * n));
-    }
-
-    /// <summary>The kept fibers' blocks of C = iCov⁻¹: X = L⁻¹, C_bb = X_bᵀ·X_b (X_b = X's columns of fiber b).</summary>
-    private void BlockInverse(DeviceArena arena, Buffers b)
-    {
-        long start = DeviceStageTimes.Now();
-        BatchLayout layout = b.Layout;
-        device.Launch("set_identity", new Dim3(b.N, b.P), new Dim3(Block), 0, new KernelArguments().Add(b.N).Add(b.Second));
-        device.LowerTriangularSolveBatched(b.N, b.IcovArray, b.SecondArray, b.P);
-        if (b.Q > 0)
-        {
-            var columnPointers = new ulong[b.Q];
-            var blockPointers = new ulong[b.Q];
-            long blockBytes = (long)b.NW * b.NW * sizeof(double);
-            for (int q = 0; q < b.Q; q++)
-            {
-                int i = layout.Problems[2 * q], a = layout.Problems[2 * q + 1];
-                int fiber = layout.Descriptors[i * PatchDescriptor.Fields + PatchDescriptor.KeepOffset] + a;
-                columnPointers[q] = b.Second.Offset(i * b.MatrixBytes + (long)fiber * b.NW * b.N * sizeof(double)).Address;
-                blockPointers[q] = b.Blocks.Offset(q * blockBytes).Address;
-            }
-            DevicePointer columnArray = arena.Upload<ulong>(columnPointers);
-            DevicePointer blockArray = arena.Upload<ulong>(blockPointers);
-            device.GramBatched(b.NW, b.N, b.N, columnArray, blockArray, b.Q);
-        }
-        device.Synchronize("block inverse");
-        double n = b.N;
-        times.Add(DeviceStage.Inverse, start, b.P * n * n * n + 2.0 * b.Q * b.NW * b.NW * n);
     }
 
     /// <summary>Eigen-decomposition of the blocks (signal decorrelation) or of each iCov (noise decorrelation).</summary>
-    private void Eigen(Buffers b)
+    private void Eigen(BatchBuffers b)
     {
         long start = DeviceStageTimes.Now();
         device.SymmetricEigenBatched(b.EigenN, b.Blocks, b.Eigenvalues, b.EigenInfo, b.EigenCount);
-        device.Synchronize("eigh");
         double n = b.EigenN;
-        times.Add(DeviceStage.Eigen, start, 9.0 * b.EigenCount * n * n * n);
+        Stage(DeviceStage.Eigen, start, 9.0 * b.EigenCount * n * n * n, "eigh");
     }
 
     /// <summary>Q from the eigenpairs, s = Q·1, R = diag(1/s)·Q, flux = R·f, ivar = s², and R's band, one block per problem.</summary>
-    private void Resolution(Buffers b)
+    private void Resolution(BatchBuffers b)
     {
         if (b.Q == 0)
         {
@@ -205,66 +101,62 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
         }
         long start = DeviceStageTimes.Now();
         int m = b.EigenN;
+        BatchOutputLayout o = b.Outputs;
         device.Launch("resolution_bins", new Dim3(b.Q), new Dim3(Block), (3 * m + 2 * b.NW) * sizeof(double), new KernelArguments()
             .Add(b.Noise ? 1 : 0).Add(b.Patches).Add(b.Problems).Add(b.Status).Add(b.N).Add(b.NW).Add(frame.Frame.HalfDiagonals)
             .Add(b.Blocks).Add(b.Eigenvalues).Add(b.Y).Add(b.FluxWeight)
-            .Add(b.OutFlux).Add(b.OutIvar).Add(b.OutResolution));
-        device.Synchronize("resolution");
-        times.Add(DeviceStage.Resolution, start, 4.0 * b.Q * m * m + 2.0 * b.R * b.Diagonals * m);
+            .Add(b.Output.Offset(o.Flux)).Add(b.Output.Offset(o.Ivar)).Add(b.Output.Offset(o.Resolution)));
+        Stage(DeviceStage.Resolution, start, 4.0 * b.Q * m * m + 2.0 * b.R * b.Diagonals * m, "resolution");
     }
 
     /// <summary>The model A·f over each box, then chi2pix and the pixmask fraction of each kept bin.</summary>
-    private void Diagnostics(Buffers b)
+    private void Diagnostics(BatchBuffers b)
     {
         long start = DeviceStageTimes.Now();
         FrameInput input = frame.Frame;
         BatchLayout layout = b.Layout;
-        device.Launch("model_pixels", new Dim3(Math.Max(layout.MaxBoxHeight, 1), b.P), new Dim3(Block), b.N * 4 * sizeof(int), new KernelArguments()
-            .Add(b.Patches).Add(b.N).Add(input.NPixX).Add(input.PsfError)
+        BatchOutputLayout o = b.Outputs;
+        // Without a model image the float32 model has nowhere to go in the output area: the chi2 buffer takes it.
+        DevicePointer model = input.ComputeModel ? b.Output.Offset(o.Model) : b.Chi2;
+        device.Launch("model_pixels", new Dim3(Math.Max(layout.MaxBoxHeight, 1), b.P), new Dim3(Block), (b.N * 4 + 2 * b.NF) * sizeof(int), new KernelArguments()
+            .Add(b.Patches).Add(b.N).Add(b.NW).Add(input.NPixX).Add(input.PsfError)
             .Add(frame.SpotValues).Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.StampRows).Add(frame.StampCols)
             .Add(frame.Image).Add(frame.Weight).Add(b.Rect).Add(b.Spot).Add(b.Y)
-            .Add(b.Model).Add(b.Chi2).Add(b.Counted).Add(b.Usable));
+            .Add(model).Add(b.Chi2).Add(b.Counted).Add(b.Usable));
         if (b.Q > 0)
         {
             device.Launch("bin_diagnostics", new Dim3(b.Q), new Dim3(Block), 0, new KernelArguments()
                 .Add(b.Patches).Add(b.Problems).Add(b.N).Add(b.NW)
                 .Add(frame.SpotValues).Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.StampRows).Add(frame.StampCols)
                 .Add(b.Rect).Add(b.Spot).Add(b.Chi2).Add(b.Counted).Add(b.Usable)
-                .Add(b.OutChi2).Add(b.OutPixmask));
+                .Add(b.Output.Offset(o.Chi2Pix)).Add(b.Output.Offset(o.Pixmask)));
         }
-        device.Synchronize("diagnostics");
-        times.Add(DeviceStage.Diagnostics, start, 2.0 * layout.Pixels * 30 + 12.0 * layout.Pixels);
+        Stage(DeviceStage.Diagnostics, start, 2.0 * layout.Pixels * 30 + 12.0 * layout.Pixels, "diagnostics");
     }
 
     /// <summary>
-    /// Downloads the per-patch outputs and copies each solved patch's rows and model pixels to where the frame
-    /// wants them; returns the patches that failed (Cholesky or eigh) for the CPU.
+    /// Downloads the batch's output area in one copy into pinned memory (the batch's one wait for the device) and
+    /// copies each solved patch's rows and model pixels to where the frame wants them; returns the patches that
+    /// failed (Cholesky or eigh) for the CPU.
     /// </summary>
-    private List<int> DownloadAndScatter(Buffers b, PatchBatch batch, PatchResults results)
+    private List<int> DownloadAndScatter(BatchBuffers b, PatchBatch batch, PatchResults results)
     {
         long start = DeviceStageTimes.Now();
         BatchLayout layout = b.Layout;
+        BatchOutputLayout o = b.Outputs;
         int diagonals = b.Diagonals;
-        var patchStatus = new int[b.P];
-        var eigenStatus = new int[b.EigenCount];
-        device.Download<int>(b.Status, patchStatus);
-        device.Download<int>(b.EigenInfo, eigenStatus);
-        var flux = new double[b.R];
-        var ivar = new double[b.R];
-        var chi2Pix = new double[b.R];
-        var pixmask = new double[b.R];
-        var resolution = new double[(long)b.R * diagonals];
-        device.Download<double>(b.OutFlux, flux);
-        device.Download<double>(b.OutIvar, ivar);
-        device.Download<double>(b.OutChi2, chi2Pix);
-        device.Download<double>(b.OutPixmask, pixmask);
-        device.Download<double>(b.OutResolution, resolution);
-        double[]? modelPixels = null;
-        if (frame.Frame.ComputeModel)
-        {
-            modelPixels = new double[layout.Pixels];
-            device.Download<double>(b.Model, modelPixels);
-        }
+        Span<byte> host = workspace.Host(o.Bytes);
+        device.Download<byte>(b.Output, host);
+        Span<int> patchStatus = MemoryMarshal.Cast<byte, int>(host.Slice((int)o.Status, b.P * sizeof(int)));
+        ReadOnlySpan<int> eigenStatus = MemoryMarshal.Cast<byte, int>(host.Slice((int)o.EigenInfo, b.EigenCount * sizeof(int)));
+        ReadOnlySpan<double> flux = MemoryMarshal.Cast<byte, double>(host.Slice((int)o.Flux, b.R * sizeof(double)));
+        ReadOnlySpan<double> ivar = MemoryMarshal.Cast<byte, double>(host.Slice((int)o.Ivar, b.R * sizeof(double)));
+        ReadOnlySpan<double> resolution = MemoryMarshal.Cast<byte, double>(host.Slice((int)o.Resolution, b.R * diagonals * sizeof(double)));
+        ReadOnlySpan<double> pixmask = MemoryMarshal.Cast<byte, double>(host.Slice((int)o.Pixmask, b.R * sizeof(double)));
+        ReadOnlySpan<float> chi2Pix = MemoryMarshal.Cast<byte, float>(host.Slice((int)o.Chi2Pix, b.R * sizeof(float)));
+        ReadOnlySpan<float> modelPixels = frame.Frame.ComputeModel
+            ? MemoryMarshal.Cast<byte, float>(host.Slice((int)o.Model, checked((int)layout.Pixels * sizeof(float))))
+            : default;
 
         // A failed eigh (info ≠ 0) sends its patch to the CPU like a failed Cholesky.
         for (int e = 0; e < b.EigenCount; e++)
@@ -286,18 +178,37 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
             ReadOnlySpan<int> d = layout.Descriptors.AsSpan(i * PatchDescriptor.Fields, PatchDescriptor.Fields);
             int rows = batch.KeepFiberCount[p] * batch.CoreCount[p];
             int from = d[PatchDescriptor.Output], to = batch.OutputOffset[p];
-            flux.AsSpan(from, rows).CopyTo(results.Flux.AsSpan(to, rows));
-            ivar.AsSpan(from, rows).CopyTo(results.Ivar.AsSpan(to, rows));
-            chi2Pix.AsSpan(from, rows).CopyTo(results.Chi2Pix.AsSpan(to, rows));
-            pixmask.AsSpan(from, rows).CopyTo(results.PixmaskFraction.AsSpan(to, rows));
-            resolution.AsSpan(from * diagonals, rows * diagonals).CopyTo(results.Resolution.AsSpan(to * diagonals, rows * diagonals));
-            if (modelPixels is not null)
+            flux.Slice(from, rows).CopyTo(results.Flux.AsSpan(to, rows));
+            ivar.Slice(from, rows).CopyTo(results.Ivar.AsSpan(to, rows));
+            pixmask.Slice(from, rows).CopyTo(results.PixmaskFraction.AsSpan(to, rows));
+            Span<double> chi2 = results.Chi2Pix.AsSpan(to, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                chi2[r] = chi2Pix[from + r];
+            }
+            resolution.Slice(from * diagonals, rows * diagonals).CopyTo(results.Resolution.AsSpan(to * diagonals, rows * diagonals));
+            if (!modelPixels.IsEmpty)
             {
                 int boxPixels = batch.Box(p).PixelCount;
-                modelPixels.AsSpan(d[PatchDescriptor.Pixels], boxPixels).CopyTo(results.Model.AsSpan((int)batch.ModelOffset[p], boxPixels));
+                ReadOnlySpan<float> source = modelPixels.Slice(d[PatchDescriptor.Pixels], boxPixels);
+                Span<double> target = results.Model.AsSpan((int)batch.ModelOffset[p], boxPixels);
+                for (int k = 0; k < boxPixels; k++)
+                {
+                    target[k] = source[k];
+                }
             }
         }
         times.Add(DeviceStage.Download, start, 0);
         return cpu;
+    }
+
+    /// <summary>Books a stage's time and FLOPs, waiting for the device first only when stages are timed.</summary>
+    private void Stage(DeviceStage stage, long start, double flops, string label)
+    {
+        if (stageTiming)
+        {
+            device.Synchronize(label);
+        }
+        times.Add(stage, start, flops);
     }
 }

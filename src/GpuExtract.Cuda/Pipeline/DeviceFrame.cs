@@ -11,7 +11,10 @@ namespace GpuExtract.Cuda.Pipeline;
 /// </summary>
 internal sealed class DeviceFrame : IDisposable
 {
+    private const int ReachBlock = 128;
+
     private readonly IComputeDevice _device;
+    private readonly Dictionary<int, int?> _reach = [];
 
     private DeviceFrame(IComputeDevice device, FrameInput frame)
     {
@@ -47,6 +50,40 @@ internal sealed class DeviceFrame : IDisposable
     public DevicePointer SpotRows { get; private set; }
 
     public DevicePointer SpotCols { get; private set; }
+
+    /// <summary>
+    /// The frame's reach for patches of up to <paramref name="fiberSpan"/> fibers: the most grid steps between two
+    /// spots of fibers less than <paramref name="fiberSpan"/> apart that overlap, computed on the device
+    /// (kernels/band.cu spot_reach, mirroring the host's <c>SpotReach.Compute</c>) and kept for the frame; null when some
+    /// fiber's spots do not advance in y with wavelength, where no band can be promised (the dense solver then runs).
+    /// </summary>
+    public int? Reach(int fiberSpan)
+    {
+        if (_reach.TryGetValue(fiberSpan, out int? known))
+        {
+            return known;
+        }
+        int? reach = 0;
+        if (SpotCount > 0)
+        {
+            DevicePointer result = _device.Allocate(2 * sizeof(int));
+            try
+            {
+                _device.Clear(result, 2 * sizeof(int));
+                _device.Launch("spot_reach", new Dim3((int)((SpotCount + ReachBlock - 1) / ReachBlock)), new Dim3(ReachBlock), 0, new KernelArguments()
+                    .Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols).Add(Frame.FiberCount).Add(Frame.GridWavelengths.Length).Add(fiberSpan).Add(result));
+                Span<int> values = stackalloc int[2];
+                _device.Download<int>(result, values);
+                reach = values[1] != 0 ? null : values[0];
+            }
+            finally
+            {
+                _device.Free(result);
+            }
+        }
+        _reach[fiberSpan] = reach;
+        return reach;
+    }
 
     /// <summary>Device memory held [bytes].</summary>
     public long Bytes => 2L * Frame.NPixX * Frame.NPixY * sizeof(float) + SpotCount * (StampRows * StampCols * sizeof(double) + 4 * sizeof(int));

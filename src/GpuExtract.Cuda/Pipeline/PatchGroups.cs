@@ -13,9 +13,10 @@ internal static class PatchGroups
     /// <summary>
     /// Patch index lists, each a batch, covering every patch once. <paramref name="eigenWorkspace"/>(n, count) is the
     /// device memory the eigensolver adds for count n × n blocks [bytes] (<see cref="Device.IComputeDevice.EigenWorkspaceBytes"/>).
+    /// With the band solver, <paramref name="reach"/> is the frame's (<see cref="BatchLayout.BandHalfWidth"/>).
     /// </summary>
     public static List<int[]> Cut(PatchBatch batch, long budgetBytes, int maxPatches, int diagonals, bool noiseDecorrelation,
-        Func<int, int, long> eigenWorkspace)
+        Func<int, int, long> eigenWorkspace, DeviceSolver solver = DeviceSolver.Dense, int reach = 0)
     {
         int count = batch.Count;
         var order = new int[count];
@@ -41,7 +42,7 @@ internal static class PatchGroups
             int nextNw = Math.Max(nw, batch.WaveCount[p]);
             bool fiberCountChanges = current.Count > 0 && batch.FiberCount[p] != nf;
             bool full = current.Count >= maxPatches
-                || (current.Count > 0 && BatchBytes(current.Count + 1, nextNf, nextNw, kept, rows, pixels, diagonals, noiseDecorrelation, eigenWorkspace) > budgetBytes);
+                || (current.Count > 0 && BatchBytes(current.Count + 1, nextNf, nextNw, kept, rows, pixels, diagonals, noiseDecorrelation, eigenWorkspace, solver, reach) > budgetBytes);
             if (fiberCountChanges || full)
             {
                 batches.Add(current.ToArray());
@@ -61,10 +62,11 @@ internal static class PatchGroups
     }
 
     private static long BatchBytes(int count, int nf, int nw, int kept, int rows, long pixels, int diagonals, bool noiseDecorrelation,
-        Func<int, int, long> eigenWorkspace)
+        Func<int, int, long> eigenWorkspace, DeviceSolver solver, int reach)
     {
         // Noise decorrelation decomposes each patch's whole iCov; signal decorrelation each kept fiber's block.
         long workspace = noiseDecorrelation ? eigenWorkspace(nf * nw, count) : eigenWorkspace(nw, count * kept);
-        return BatchLayout.BytesFor(count, nf, nw, kept, rows, pixels, diagonals, noiseDecorrelation) + workspace;
+        int kd = BatchLayout.BandHalfWidth(reach, nf, nw);
+        return BatchLayout.BytesFor(count, nf, nw, kept, rows, pixels, diagonals, noiseDecorrelation, solver, kd) + workspace;
     }
 }

@@ -20,6 +20,7 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     private const byte GuardByte = 0xA5;
 
     private readonly Dictionary<ulong, (IntPtr Base, long Bytes)> _buffers = [];
+    private readonly HashSet<IntPtr> _hostBuffers = [];
     private readonly ILapack _lapack = LapackProvider.CreateFactory(LapackChoice.Auto, out _)();
     private int _launches;
     private DevicePointer _workspace;
@@ -41,6 +42,9 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
 
     /// <summary>Matrices (counted over all potrfBatched calls, 0-based) whose factorisation reports failure.</summary>
     public HashSet<int> FailingCholesky { get; } = [];
+
+    /// <summary>Device allocations made so far (cuMemAlloc calls that succeeded).</summary>
+    public int Allocations { get; private set; }
 
     /// <summary>Bytes allocated now.</summary>
     public long Used { get; private set; }
@@ -104,6 +108,7 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
         {
             throw new CudaException("driver", $"cuMemAlloc_v2({bytes} bytes)", CudaException.DriverOutOfMemory, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory (emulated)");
         }
+        Allocations++;
         var block = (byte*)NativeMemory.AlignedAlloc((nuint)(bytes + 2 * Guard), 64);
         new Span<byte>(block, Guard).Fill(GuardByte);
         new Span<byte>(block + Guard + bytes, Guard).Fill(GuardByte);
@@ -129,6 +134,29 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
         CheckGuards(pointer.Address, buffer, "free");
         NativeMemory.AlignedFree((void*)buffer.Base);
         Used -= buffer.Bytes;
+    }
+
+    /// <summary>Page-locked host buffers handed out and not yet freed.</summary>
+    public int HostBuffers => _hostBuffers.Count;
+
+    public IntPtr AllocateHost(long bytes)
+    {
+        var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)Math.Max(1, bytes), 64);
+        _hostBuffers.Add(pointer);
+        return pointer;
+    }
+
+    public void FreeHost(IntPtr pointer)
+    {
+        if (pointer == IntPtr.Zero)
+        {
+            return;
+        }
+        if (!_hostBuffers.Remove(pointer))
+        {
+            throw new InvalidOperationException($"FreeHost of 0x{pointer:x}, which is not a host allocation");
+        }
+        NativeMemory.AlignedFree((void*)pointer);
     }
 
     public void Upload<T>(ReadOnlySpan<T> source, DevicePointer destination) where T : unmanaged
@@ -174,6 +202,10 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
         }
         LaunchCounts[kernel] = LaunchCounts.GetValueOrDefault(kernel) + 1;
         ReadOnlySpan<long> slots = arguments.Slots;
+        if (kernel == "band_cholesky_solve")
+        {
+            InjectBandCholeskyFailures(slots, grid.X);
+        }
         void** parameters = stackalloc void*[Math.Max(1, slots.Length)];
         IntPtr name = Marshal.StringToCoTaskMemUTF8(kernel);
         try
@@ -224,6 +256,24 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
             ((int*)info.Address)[b] = result;
         }
         CheckAllGuards("potrfBatched");
+    }
+
+    /// <summary>
+    /// <see cref="FailingCholesky"/> for the band solver: the first pivot of each chosen band is made negative before
+    /// band_cholesky_solve runs (arguments N, NW, KD, bandwidth, band, …; one patch per block), so the kernel's own
+    /// failure path is what runs. Matrices are counted over both solvers' factorisations.
+    /// </summary>
+    private void InjectBandCholeskyFailures(ReadOnlySpan<long> slots, int patches)
+    {
+        int n = (int)slots[0], kd = (int)slots[2];
+        var band = (double*)slots[4];
+        for (int p = 0; p < patches; p++)
+        {
+            if (FailingCholesky.Contains(_matricesFactored++))
+            {
+                band[(long)p * n * (kd + 1) + kd] = -1.0;
+            }
+        }
     }
 
     public void CholeskySolveBatched(int n, DevicePointer factors, DevicePointer vectors, DevicePointer scratch, int count)
@@ -442,6 +492,9 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     /// <summary>Bytes still allocated when the device was disposed (what its user forgot to free).</summary>
     public long LeakedBytes { get; private set; }
 
+    /// <summary>Page-locked host buffers still held when the device was disposed.</summary>
+    public int LeakedHostBuffers { get; private set; }
+
     public void Dispose()
     {
         if (!_workspace.IsNull)
@@ -455,6 +508,12 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
             _libraryReserve = DevicePointer.Null;
         }
         LeakedBytes = Used;
+        LeakedHostBuffers = _hostBuffers.Count;
+        foreach (IntPtr host in _hostBuffers)
+        {
+            NativeMemory.AlignedFree((void*)host);
+        }
+        _hostBuffers.Clear();
         foreach (var (_, buffer) in _buffers)
         {
             NativeMemory.AlignedFree((void*)buffer.Base);

@@ -22,6 +22,40 @@ extern gx_dim3 threadIdx, blockIdx, blockDim, gridDim;
 extern unsigned char* gx_dynamic_shared;
 void __syncthreads();
 
+// A barrier for the 32 threads of the caller's warp only (what __syncwarp() is in CUDA); the other warps of the
+// block go on. gx_thread_rank() is the caller's linear index in its block.
+void gx_warp_barrier();
+unsigned gx_thread_rank();
+extern double gx_lane_values[1024];
+
+// gx_warp_sum of common.cuh: the device's butterfly of __shfl_xor_sync (lane l adds lane l ^ δ's value, δ = 16,
+// 8, 4, 2, 1) evaluated from all 32 lanes' values at once, in the same order, so the result has the same bits
+// with one warp barrier instead of five shuffles.
+inline double gx_warp_sum(double v)
+{
+    unsigned t = gx_thread_rank(), base = t & ~31u;
+    gx_lane_values[t] = v;
+    gx_warp_barrier();
+    double lanes[32], next[32];
+    for (unsigned l = 0; l < 32; l++) lanes[l] = gx_lane_values[base + l];
+    for (unsigned delta = 16; delta > 0; delta /= 2)
+    {
+        for (unsigned l = 0; l < 32; l++) next[l] = lanes[l] + lanes[l ^ delta];
+        for (unsigned l = 0; l < 32; l++) lanes[l] = next[l];
+    }
+    double total = lanes[t & 31u];
+    gx_warp_barrier(); // nobody overwrites gx_lane_values before the whole warp has read them
+    return total;
+}
+
+// One OS thread runs every CUDA thread: atomics are plain read-modify-writes.
+inline int atomicMax(int* address, int value)
+{
+    int old = *address;
+    if (value > old) *address = value;
+    return old;
+}
+
 #define GX_DYNAMIC_SHARED(T, name) T* name = reinterpret_cast<T*>(gx_dynamic_shared)
 
 inline long long __double_as_longlong(double x) { long long v; std::memcpy(&v, &x, 8); return v; }

@@ -5,8 +5,9 @@
 // behaviour in CUDA); gx_last_error() describes the failure.
 //
 // Blocks run one after the other. In each block, thread 0 runs first on its own stack; if it finishes without
-// reaching __syncthreads, the block uses no barrier and the other threads run as plain calls. Otherwise every
-// thread gets a stack and they run round-robin from barrier to barrier. Switching stacks uses a few lines of
+// reaching a barrier, the block uses none and the other threads run as plain calls. Otherwise every thread
+// gets a stack and they run round-robin from barrier to barrier: a warp barrier (gx_warp_sum's) releases the
+// 32 threads of its warp once all of them wait there, __syncthreads the block once every thread waits there. Switching stacks uses a few lines of
 // assembly on x86-64 (no system call, unlike swapcontext), ucontext elsewhere.
 #include "cuda_emulation.h"
 #include <cstdio>
@@ -59,7 +60,8 @@ namespace
     Context scheduler;
     std::vector<Context> contexts;
     std::vector<std::vector<unsigned char>> stacks;
-    std::vector<int> state; // 0 runnable, 1 at barrier, 2 finished
+    enum { Runnable = 0, AtBlockBarrier = 1, Finished = 2, AtWarpBarrier = 3 };
+    std::vector<int> state;
     unsigned current = 0;
     bool direct = false;    // threads run as plain calls: a barrier now is a divergent barrier
     void (*body)(void**) = nullptr;
@@ -99,7 +101,7 @@ namespace
     [[noreturn]] void threadMain()
     {
         body(bodyArgs);
-        state[current] = 2;
+        state[current] = Finished;
         switchTo(contexts[current], scheduler);
         std::abort(); // a finished thread is never resumed
     }
@@ -124,7 +126,7 @@ namespace
         contexts[t].uc.uc_link = nullptr;
         makecontext(&contexts[t].uc, reinterpret_cast<void (*)()>(threadMain), 0);
 #endif
-        state[t] = 0;
+        state[t] = Runnable;
     }
 
     void setThread(unsigned t)
@@ -134,16 +136,68 @@ namespace
     }
 }
 
-void __syncthreads()
+double gx_lane_values[1024];
+
+namespace
 {
-    if (direct)
+    void waitAt(int barrier, const char* what)
     {
-        std::fprintf(stderr, "gx emulation: thread %u reached __syncthreads in a block whose thread 0 used none (divergent barrier)\n", current);
-        std::abort();
+        if (direct)
+        {
+            std::fprintf(stderr, "gx emulation: thread %u reached %s in a block whose thread 0 used none (divergent barrier)\n", current, what);
+            std::abort();
+        }
+        state[current] = barrier;
+        switchTo(contexts[current], scheduler);
     }
-    state[current] = 1;
-    switchTo(contexts[current], scheduler);
+
+    // Releases what can go on once no thread is runnable: each warp whose threads all wait at the warp barrier,
+    // else the whole block when every thread waits at __syncthreads. Returns false when nothing can: a barrier
+    // that some threads never reach (undefined behaviour in CUDA), described in lastError.
+    bool release(const char* name)
+    {
+        unsigned threads = (unsigned)state.size();
+        bool released = false;
+        for (unsigned w = 0; w < threads; w += 32)
+        {
+            unsigned end = std::min(threads, w + 32), waiting = 0;
+            for (unsigned t = w; t < end; t++) waiting += state[t] == AtWarpBarrier;
+            if (waiting == end - w)
+            {
+                for (unsigned t = w; t < end; t++) state[t] = Runnable;
+                released = true;
+            }
+            else if (waiting > 0)
+            {
+                char text[200];
+                std::snprintf(text, sizeof text, "%s block (%u,%u,%u): %u threads of warp %u wait at a warp barrier that the others never reach",
+                    name, blockIdx.x, blockIdx.y, blockIdx.z, waiting, w / 32);
+                lastError = text;
+                return false;
+            }
+        }
+        if (released) return true;
+        unsigned atBlock = 0;
+        for (unsigned t = 0; t < threads; t++) atBlock += state[t] == AtBlockBarrier;
+        if (atBlock == threads)
+        {
+            for (unsigned t = 0; t < threads; t++) state[t] = Runnable;
+            return true;
+        }
+        unsigned finished = threads - atBlock;
+        char text[200];
+        std::snprintf(text, sizeof text, "%s block (%u,%u,%u): %u threads wait at __syncthreads while %u have returned",
+            name, blockIdx.x, blockIdx.y, blockIdx.z, atBlock, finished);
+        lastError = text;
+        return false;
+    }
 }
+
+void __syncthreads() { waitAt(AtBlockBarrier, "__syncthreads"); }
+
+void gx_warp_barrier() { waitAt(AtWarpBarrier, "a warp barrier"); }
+
+unsigned gx_thread_rank() { return current; }
 
 extern "C" const char* gx_last_error() { return lastError.c_str(); }
 
@@ -162,6 +216,11 @@ extern "C" int gx_launch(const char* name, unsigned gx, unsigned gy, unsigned gz
     }
     bodyArgs = args;
     unsigned threads = bx * by * bz;
+    if (threads > 1024)
+    {
+        lastError = "more than 1024 threads per block";
+        return -1;
+    }
     contexts.resize(threads);
     state.assign(threads, 0);
     if (stacks.size() < threads) stacks.resize(threads);
@@ -181,7 +240,7 @@ extern "C" int gx_launch(const char* name, unsigned gx, unsigned gy, unsigned gz
         prepare(0);
         setThread(0);
         switchTo(scheduler, contexts[0]);
-        if (state[0] == 2)
+        if (state[0] == Finished)
         {
             direct = true;
             for (unsigned t = 1; t < threads; t++)
@@ -201,24 +260,13 @@ extern "C" int gx_launch(const char* name, unsigned gx, unsigned gy, unsigned gz
         }
         for (;;)
         {
-            unsigned finished = 0, waiting = 0;
-            for (unsigned t = 0; t < threads; t++)
-            {
-                finished += state[t] == 2;
-                waiting += state[t] == 1;
-            }
+            unsigned finished = 0;
+            for (unsigned t = 0; t < threads; t++) finished += state[t] == Finished;
             if (finished == threads) break;
-            if (finished > 0 && waiting > 0)
-            {
-                char text[200];
-                std::snprintf(text, sizeof text, "%s block (%u,%u,%u): %u threads wait at __syncthreads while %u have returned",
-                    name, x, y, z, waiting, finished);
-                lastError = text;
-                return -2;
-            }
+            if (!release(name)) return -2;
             for (unsigned t = 0; t < threads; t++)
             {
-                state[t] = 0;
+                if (state[t] != Runnable) continue;
                 setThread(t);
                 switchTo(scheduler, contexts[t]);
             }

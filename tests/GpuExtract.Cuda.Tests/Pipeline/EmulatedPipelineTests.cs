@@ -12,10 +12,11 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 public sealed class EmulatedPipelineTests(ITestOutputHelper output)
 {
     private static (FrameExtraction.Result Result, CudaBackend Backend) RunEmulated(ExtractionOptions options, EmulatedDevice device,
-        bool fallback = true, int maxBatch = 2048, TextWriter? log = null, int ranksPerDevice = 1)
+        bool fallback = true, int maxBatch = 2048, TextWriter? log = null, int ranksPerDevice = 1, DeviceSolver solver = DeviceSolver.Band)
     {
         var backend = new CudaBackend(device, new CudaBackendOptions
         {
+            Solver = solver,
             FallbackBackend = () => CpuReference.Backend(2),
             FallbackToCpu = fallback,
             MaxBatchPatches = maxBatch,
@@ -76,16 +77,19 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(false, 2048)]
-    [InlineData(false, 3)]
-    [InlineData(true, 2048)]
-    public void Extraction_MatchesTheCpuBackend(bool decorrelateFibers, int maxBatch)
+    [InlineData(false, 2048, DeviceSolver.Band)]
+    [InlineData(false, 3, DeviceSolver.Band)]
+    [InlineData(true, 2048, DeviceSolver.Band)]
+    [InlineData(false, 2048, DeviceSolver.Dense)]
+    [InlineData(false, 3, DeviceSolver.Dense)]
+    [InlineData(true, 2048, DeviceSolver.Dense)]
+    public void Extraction_MatchesTheCpuBackend(bool decorrelateFibers, int maxBatch, DeviceSolver solver)
     {
         KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options(decorrelateFibers);
         FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
-        var (gpu, backend) = RunEmulated(options, device, maxBatch: maxBatch);
+        var (gpu, backend) = RunEmulated(options, device, maxBatch: maxBatch, solver: solver);
         var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
         output.WriteLine($"{cpu.PatchCount} patches in {backend.Batches} batches, {backend.CpuPatches} on the CPU, peak device memory {device.PeakUsed / 1e6:0.0} MB: {agreement}");
         foreach (DeviceStage stage in Enum.GetValues<DeviceStage>())
@@ -97,11 +101,15 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         Assert.Equal(0, backend.CpuPatches);
         // Patches of 3 and 4 fibers never share a batch; a cap of 3 patches cuts further.
         Assert.True(backend.Batches >= (maxBatch == 3 ? cpu.PatchCount / 3 : 2), $"{backend.Batches} batches");
+        Assert.Equal(backend.Batches, solver == DeviceSolver.Band ? backend.BandBatches : backend.DenseBatches);
         Assert.Equal(0, device.LeakedBytes);
+        Assert.Equal(0, device.LeakedHostBuffers);
     }
 
-    [SkippableFact]
-    public void MaskedPatchAndRegularisation_MatchTheCpuBackend()
+    [SkippableTheory]
+    [InlineData(DeviceSolver.Band)]
+    [InlineData(DeviceSolver.Dense)]
+    public void MaskedPatchAndRegularisation_MatchTheCpuBackend(DeviceSolver solver)
     {
         KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
@@ -123,7 +131,7 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
             using var cpuBackend = CpuReference.Backend(2);
             FrameExtraction.Result cpu = FrameExtraction.Run(masked, small.Psf, options, cpuBackend);
             using var device = new EmulatedDevice();
-            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2) });
+            using var gpuBackend = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), Solver = solver });
             FrameExtraction.Result gpu = FrameExtraction.Run(masked, small.Psf, options, gpuBackend);
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
             using var managedBackend = new CpuBackend(2, LapackProvider.CreateFactory(LapackChoice.Managed, out _));
@@ -168,16 +176,19 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         return count;
     }
 
-    [SkippableFact]
-    public void FailedCholesky_IsSolvedOnTheCpu()
+    [SkippableTheory]
+    [InlineData(DeviceSolver.Band, false)]
+    [InlineData(DeviceSolver.Band, true)]
+    [InlineData(DeviceSolver.Dense, false)]
+    public void FailedCholesky_IsSolvedOnTheCpu(DeviceSolver solver, bool decorrelateFibers)
     {
         KernelEmulator.SkipIfUnavailable();
-        ExtractionOptions options = SmallFrame.Instance.Options();
+        ExtractionOptions options = SmallFrame.Instance.Options(decorrelateFibers);
         FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
         using var device = new EmulatedDevice();
         device.FailingCholesky.Add(0);
         device.FailingCholesky.Add(5);
-        var (gpu, backend) = RunEmulated(options, device);
+        var (gpu, backend) = RunEmulated(options, device, solver: solver);
         using (backend)
         {
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
@@ -227,16 +238,18 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         }
     }
 
-    [SkippableFact]
-    public void OutOfMemory_HalvesTheBatchUntilItFits()
+    [SkippableTheory]
+    [InlineData(DeviceSolver.Dense, 1_000_000)]
+    [InlineData(DeviceSolver.Band, 150_000)]
+    public void OutOfMemory_HalvesTheBatchUntilItFits(DeviceSolver solver, long largestAllocation)
     {
         KernelEmulator.SkipIfUnavailable();
         ExtractionOptions options = SmallFrame.Instance.Options();
         FrameExtraction.Result cpu = CpuReference.ExtractSmallFrame(options);
-        // A patch's iCov is under 1 MB here: once the frame is on the device, larger allocations fail, as on a
-        // fragmented device, so the full batches must be halved (to one or two patches) before they fit.
-        using var device = new EmulatedDevice { LargestAllocationAfterSpots = 1_000_000 };
-        var (gpu, backend) = RunEmulated(options, device);
+        // A patch's iCov is under 1 MB here (its band under 150 kB): once the frame is on the device, larger
+        // allocations fail, as on a fragmented device, so the full batches must be halved before they fit.
+        using var device = new EmulatedDevice { LargestAllocationAfterSpots = largestAllocation };
+        var (gpu, backend) = RunEmulated(options, device, solver: solver);
         using (backend)
         {
             var agreement = BackendAgreement.Measure(gpu.Frame, cpu.Frame, gpu.ModelImage, cpu.ModelImage);
