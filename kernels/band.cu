@@ -56,11 +56,13 @@ extern "C" __global__ void spot_reach(
 
 // The lower band of iCov = AᵀWA, and y = AᵀWp and fluxweight = AᵀW1 (fiber-major, as normal_equations writes
 // them), from the clipped stamps of clip_stamps. Warp w of a block computes band row r = blockIdx.x·warps + w:
-// the unknowns at positions r − KD … r are its only possible neighbours, each tested for an overlap of the
-// clipped stamps; an overlap's sum over its pixels is spread over the warp's lanes and reduced with shuffles.
-// Products are (w·s_lo)·s_hi with lo the smaller fiber-major index, as NormalEquations.AccumulateOverlaps forms
-// them. bandwidth[p] gets the patch's largest |r − c| over overlapping pairs (must be 0 before the launch): the
-// factorisation's loops stop there, as the CPU's band is exactly that wide. Grid (⌈N/warps⌉, P).
+// the unknowns at positions r − KD … r are its only possible neighbours. The lanes first test 32 of them at a
+// time for an overlap of the clipped stamps (a ballot); the overlapping ones are then summed four at a time, each
+// by a group of 8 lanes that spreads the overlap's pixels and reduces them with shuffles, so a row costs a few
+// reductions instead of one per neighbour. Products are (w·s_lo)·s_hi with lo the smaller fiber-major index, as
+// NormalEquations.AccumulateOverlaps forms them. bandwidth[p] gets the patch's largest |r − c| over overlapping
+// pairs (must be 0 before the launch): the factorisation's loops stop there, as the CPU's band is exactly that
+// wide. Grid (⌈N/warps⌉, P).
 extern "C" __global__ void band_normal_equations(
     const int* __restrict__ patches, int N, int NW, int KD, int npixx,
     const double* __restrict__ spotValues, const int* __restrict__ sxmin, const int* __restrict__ symin, int stampRows, int stampCols,
@@ -89,44 +91,60 @@ extern "C" __global__ void band_normal_equations(
         sumWeighted += ws;
         sumPixels += ws * (double)image[pixel];
     }
-    sumWeighted = gx_warp_sum(sumWeighted);
-    sumPixels = gx_warp_sum(sumPixels);
+    sumWeighted = gx_group_sum(sumWeighted, GX_WARP);
+    sumPixels = gx_group_sum(sumPixels, GX_WARP);
     if (lane == 0)
     {
         fluxWeight[(gx_i64)p * N + j] = sumWeighted;
         y[(gx_i64)p * N + j] = sumPixels;
     }
 
+    const int group = lane / GX_PAIR_LANES, member = lane % GX_PAIR_LANES;
     int widest = 0;
-    for (int t = 0; t <= KD; t++)
+    for (int t0 = 0; t0 <= KD; t0 += GX_WARP)
     {
+        // Which of entries t0 … t0+31 overlap: each lane tests one; the others' rows hold 0.
+        const int t = t0 + lane;
         const int c = r - KD + t;
-        double sum = 0.0;
-        if (c >= 0 && jw > 0)
+        bool overlaps = false;
+        if (t <= KD && c >= 0 && jw > 0)
         {
-            const int m = gx_unknown_at(c, NF, NW);
-            const int* rm = rect + ((gx_i64)p * N + m) * 4;
-            const int x0 = max(jx0, rm[0]), x1 = min(jx0 + jw, rm[0] + rm[2]);
-            const int y0 = max(jy0, rm[1]), y1 = min(jy0 + jh, rm[1] + rm[3]);
-            if (rm[2] > 0 && x1 > x0 && y1 > y0) // the same for every lane: the warp stays converged
+            const int* rm = rect + ((gx_i64)p * N + gx_unknown_at(c, NF, NW)) * 4;
+            overlaps = rm[2] > 0 && max(jx0, rm[0]) < min(jx0 + jw, rm[0] + rm[2]) && max(jy0, rm[1]) < min(jy0 + jh, rm[1] + rm[3]);
+        }
+        if (t <= KD && !overlaps) row[t] = 0.0;
+        unsigned pending = gx_warp_ballot(overlaps);
+        // The lowest pending entry of the first chunk with any is the widest overlap.
+        if (pending) widest = max(widest, KD - t0 - (__ffs((int)pending) - 1));
+        while (pending) // the same for every lane: the warp stays converged
+        {
+            // Group g takes the g-th lowest pending entry, if there is one.
+            unsigned rest = pending;
+            for (int k = 0; k < group && rest; k++) rest &= rest - 1;
+            double partial = 0.0;
+            if (rest)
             {
+                const int cc = r - KD + t0 + __ffs((int)rest) - 1;
+                const int m = gx_unknown_at(cc, NF, NW);
+                const int* rm = rect + ((gx_i64)p * N + m) * 4;
+                const int x0 = max(jx0, rm[0]), x1 = min(jx0 + jw, rm[0] + rm[2]);
+                const int y0 = max(jy0, rm[1]), y1 = min(jy0 + jh, rm[1] + rm[3]);
                 const int sm = spot[(gx_i64)p * N + m];
                 const int lo = j <= m ? sj : sm, hi = j <= m ? sm : sj;
                 const double* vlo = spotValues + lo * slot;
                 const double* vhi = spotValues + hi * slot;
                 const int width = x1 - x0;
-                double partial = 0.0;
-                for (int q = lane; q < width * (y1 - y0); q += GX_WARP)
+                for (int q = member; q < width * (y1 - y0); q += GX_PAIR_LANES)
                 {
                     int X = x0 + q % width, Y = y0 + q / width;
                     partial += ((double)weight[(gx_i64)Y * npixx + X] * vlo[(Y - symin[lo]) * stampCols + (X - sxmin[lo])])
                         * vhi[(Y - symin[hi]) * stampCols + (X - sxmin[hi])];
                 }
-                sum = gx_warp_sum(partial);
-                widest = max(widest, r - c);
             }
+            double sum = gx_group_sum(partial, GX_PAIR_LANES);
+            if (rest && member == 0) row[t0 + __ffs((int)rest) - 1] = sum;
+            for (int k = 0; k < GX_WARP / GX_PAIR_LANES && pending; k++) pending &= pending - 1;
         }
-        if (lane == 0) row[t] = sum;
     }
     if (lane == 0 && widest > 0) atomicMax(bandwidth + p, widest);
 }

@@ -17,6 +17,9 @@ typedef long long gx_i64;
 // Threads of a warp.
 #define GX_WARP 32
 
+// Lanes that sum one pair of overlapping stamps in band_normal_equations (four pairs per warp at a time).
+#define GX_PAIR_LANES 8
+
 // Fields of one patch descriptor (int32), as Pipeline/BatchLayout.cs writes them.
 #define P_FIBER 0         // first fitted fiber, relative to the frame's first fiber
 #define P_NFIBER 1        // fitted fibers
@@ -78,12 +81,19 @@ __device__ double gx_block_sum(double v, double* scratch)
 }
 
 #ifndef GPUEXTRACT_EMULATION
-// Sum of v over the 32 lanes of a converged warp, by a butterfly of shuffles: every lane gets the same total.
-// (The emulation computes the same butterfly from all 32 values, in the same order, at one warp barrier.)
-__device__ __forceinline__ double gx_warp_sum(double v)
+// Sum of v over each aligned group of `width` lanes (a power of two ≤ 32) of a converged warp, by a butterfly of
+// shuffles: every lane gets its group's total. (The emulation computes the same butterfly from all the lanes'
+// values, in the same order, at one warp barrier.)
+__device__ __forceinline__ double gx_group_sum(double v, int width)
 {
-    for (int delta = GX_WARP / 2; delta > 0; delta /= 2) v += __shfl_xor_sync(0xffffffffu, v, delta);
+    for (int delta = width / 2; delta > 0; delta /= 2) v += __shfl_xor_sync(0xffffffffu, v, delta);
     return v;
+}
+
+// Bit l set where lane l's predicate holds, for every lane of a converged warp.
+__device__ __forceinline__ unsigned gx_warp_ballot(bool predicate)
+{
+    return __ballot_sync(0xffffffffu, predicate);
 }
 #endif
 

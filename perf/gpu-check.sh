@@ -18,9 +18,10 @@
 #      1e-6 relative, resolution 1e-6) and, for DESI's reference cases, with specter's frame;
 #   4. full frame: a 500-fiber frame is too large to carry (213 MB), so it is simulated again from the same seed
 #      (its SHA-256 is checked against the one recorded by `prepare`) and extracted with both backends there
-#      (about 15 s on 16 cores), then compared (pull < 1e-4);
+#      (about 15 s on 16 cores), then compared (pull < 1e-4), the GPU once with each device solver (band, dense);
 #   5. eigh: the eigh study's GPU points (`eigh-bench --backend cuda`);
-#   6. timing: `gpu-benchmark` on the full frame.
+#   6. timing: `gpu-benchmark` on the full frame with each device solver, and the FLOP/bytes model of both
+#      (`gpu-benchmark --model-only`), so that measured and modelled stage times sit side by side.
 # Exit status 0 when every check passed, 1 otherwise, 2 when no usable GPU was found.
 #
 # GPU_CHECK_DRY_RUN=1 runs `run` with the CPU backend in place of CUDA and without the sanitizer and the eigh
@@ -207,11 +208,14 @@ run_check() {
     if [[ $full_ok == 1 ]]; then
         limited 180 "$gx" extract -i "$preproc_file" -p "$psf_file" -o "$work/full-cpu.fits" --backend cpu -w "$wave" --specmin 0 --nspec 500 \
             || fail "full frame: CPU extraction failed"
-        limited 120 "$gx" extract -i "$preproc_file" -p "$psf_file" -o "$work/full.fits" --backend "$backend" -w "$wave" --specmin 0 --nspec 500 \
-            --json-report "$work/full-report.json" || fail "full frame: GPU extraction failed"
-        limited 60 "$gx" compare "$work/full.fits" "$work/full-cpu.fits" --json "$work/full-vs-cpu.json" \
-            || fail "full frame: GPU vs CPU outside 1e-4 pull / 1e-6 ivar / 1e-6 resolution"
-        equivalence+=("\"full-frame\": {\"input_as_prepared\": $full_same, \"report\": $(json_or_null "$work/full-report.json"), \"vs_cpu\": $(json_or_null "$work/full-vs-cpu.json")}")
+        local solver
+        for solver in band dense; do
+            limited 120 "$gx" extract -i "$preproc_file" -p "$psf_file" -o "$work/full-$solver.fits" --backend "$backend" --device-solver "$solver" \
+                -w "$wave" --specmin 0 --nspec 500 --json-report "$work/full-$solver-report.json" || fail "full frame: GPU extraction ($solver solver) failed"
+            limited 60 "$gx" compare "$work/full-$solver.fits" "$work/full-cpu.fits" --json "$work/full-$solver-vs-cpu.json" \
+                || fail "full frame: GPU ($solver solver) vs CPU outside 1e-4 pull / 1e-6 ivar / 1e-6 resolution"
+            equivalence+=("\"full-frame-$solver\": {\"input_as_prepared\": $full_same, \"report\": $(json_or_null "$work/full-$solver-report.json"), \"vs_cpu\": $(json_or_null "$work/full-$solver-vs-cpu.json")}")
+        done
     fi
 
     # 5. The eigh study's GPU points: the block size of signal decorrelation (74) and of noise decorrelation (~518).
@@ -222,10 +226,13 @@ run_check() {
         say "eigh-bench --backend cuda: not run (dry run)"
     fi
 
-    # 6. Timing of the full frame.
+    # 6. Timing of the full frame with each solver, and the model of both.
+    limited 60 "$gx" gpu-benchmark --model-only --json "$work/model.json" > /dev/null || fail "the FLOP model failed"
     if [[ $full_ok == 1 ]]; then
         limited 150 "$gx" gpu-benchmark -i "$preproc_file" -p "$psf_file" -w "$wave" --specmin 0 --nspec 500 --backend "$backend" \
-            --repeat 3 --json "$work/benchmark.json" || fail "full-frame timing failed"
+            --device-solver band --repeat 3 --json "$work/benchmark.json" || fail "full-frame timing (band solver) failed"
+        limited 150 "$gx" gpu-benchmark -i "$preproc_file" -p "$psf_file" -w "$wave" --specmin 0 --nspec 500 --backend "$backend" \
+            --device-solver dense --repeat 2 --json "$work/benchmark-dense.json" || fail "full-frame timing (dense solver) failed"
     fi
 
     local result=$out/gpu-$tag-$stamp.json
@@ -248,6 +255,8 @@ run_check() {
         echo "  },"
         echo "  \"eigh\": $(json_or_null "$work/eigh.json"),"
         echo "  \"benchmark\": $(json_or_null "$work/benchmark.json"),"
+        echo "  \"benchmark_dense\": $(json_or_null "$work/benchmark-dense.json"),"
+        echo "  \"model\": $(json_or_null "$work/model.json"),"
         echo "  \"failures\": ["
         for i in ${failures[@]+"${!failures[@]}"}; do
             sep=,; [[ $i -eq $((${#failures[@]} - 1)) ]] && sep=

@@ -3,6 +3,7 @@ using GpuExtract.Cpu;
 using GpuExtract.Cpu.LinearAlgebra;
 using GpuExtract.Cuda;
 using GpuExtract.Cuda.Native;
+using GpuExtract.Cuda.Pipeline;
 
 namespace GpuExtract.Cli;
 
@@ -15,10 +16,13 @@ public static class Backends
     /// GPU is an input error (exit 2) carrying the probe's reason, and a device failure is an error.
     /// <paramref name="device"/> is the GPU to drive (0 … <see cref="GpuCount"/>−1), e.g. a batch rank's
     /// local rank modulo the GPU count; <paramref name="ranksPerDevice"/> is how many processes drive that GPU at
-    /// once (each then plans on its share of the device memory).
+    /// once (each then plans on its share of the device memory). <paramref name="gpuSettings"/> says how the GPU solves
+    /// (<c>--device-solver</c>) and whether it times every stage (gpu-benchmark); null: the band solver, untimed.
     /// </summary>
-    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0, int ranksPerDevice = 1)
+    public static IExtractionBackend Create(string name, int threads, string lapack, TextWriter log, int device = 0, int ranksPerDevice = 1,
+        GpuSettings? gpuSettings = null)
     {
+        gpuSettings ??= new GpuSettings();
         var choice = lapack switch
         {
             "auto" => LapackChoice.Auto,
@@ -46,7 +50,7 @@ public static class Backends
                     }
                     try
                     {
-                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device, ranksPerDevice);
+                        CudaBackend gpu = CreateCuda(threads, choice, log, fallbackToCpu: true, device, ranksPerDevice, gpuSettings);
                         log.WriteLine($"backend: {gpu.Description} (auto)");
                         return gpu;
                     }
@@ -69,7 +73,7 @@ public static class Backends
                     }
                     try
                     {
-                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device, ranksPerDevice);
+                        return CreateCuda(threads, choice, log, fallbackToCpu: false, device, ranksPerDevice, gpuSettings);
                     }
                     catch (InvalidOperationException error)
                     {
@@ -120,7 +124,12 @@ public static class Backends
         return devices;
     }
 
-    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device, int ranksPerDevice)
+    /// <summary>How the GPU backend runs, where one is used.</summary>
+    /// <param name="Solver">The device solver (<c>--device-solver band|dense</c>).</param>
+    /// <param name="StageTiming">Whether the host waits after every device stage to time it.</param>
+    public sealed record GpuSettings(DeviceSolver Solver = DeviceSolver.Band, bool StageTiming = false);
+
+    private static CudaBackend CreateCuda(int threads, LapackChoice choice, TextWriter log, bool fallbackToCpu, int device, int ranksPerDevice, GpuSettings gpu)
     {
         // The CUDA backend does not know the CPU backend: the patches the device cannot solve go to this one.
         return CudaBackend.Create(device, new CudaBackendOptions
@@ -129,6 +138,8 @@ public static class Backends
             FallbackBackend = () => CreateCpu(threads, choice),
             Log = log,
             RanksPerDevice = ranksPerDevice,
+            Solver = gpu.Solver,
+            StageTiming = gpu.StageTiming,
         });
     }
 

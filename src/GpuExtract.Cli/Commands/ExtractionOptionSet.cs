@@ -112,7 +112,7 @@ public sealed class ExtractionOptionSet
         Description = "do not use a GPU even if available (= --backend cpu)",
     };
 
-    /// <summary>--backend, --threads, --lapack.</summary>
+    /// <summary>--backend, --threads, --lapack, --device-solver.</summary>
     public BackendOptionSet Backend { get; } = new();
 
     /// <summary>The backend asked for: cpu under --no-gpu, else --backend's choice.</summary>
@@ -122,8 +122,8 @@ public sealed class ExtractionOptionSet
     /// The backend to use (<see cref="BackendName"/>), telling the choice on <paramref name="log"/>;
     /// <paramref name="ranksPerDevice"/> processes share GPU <paramref name="device"/>.
     /// </summary>
-    public IExtractionBackend CreateBackend(ParseResult parse, TextWriter log, int device = 0, int ranksPerDevice = 1) =>
-        Backends.Create(BackendName(parse), Backend.ThreadCount(parse), parse.GetValue(Backend.Lapack)!, log, device, ranksPerDevice);
+    public IExtractionBackend CreateBackend(ParseResult parse, TextWriter log, int device = 0, int ranksPerDevice = 1, bool stageTiming = false) =>
+        Backends.Create(BackendName(parse), Backend.ThreadCount(parse), parse.GetValue(Backend.Lapack)!, log, device, ranksPerDevice, Backend.Gpu(parse, stageTiming));
 
     /// <summary>Adds every option to <paramref name="command"/>, in the order --help lists them.</summary>
     public void AddTo(Command command)

@@ -52,7 +52,8 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
         bool noise = frame.Frame.DecorrelateFibers;
         int P = layout.Count, N = layout.N, Q = layout.ProblemCount;
         int eigenCount = noise ? P : Q, eigenN = noise ? N : layout.NW;
-        var outputs = BatchOutputLayout.For(P, eigenCount, layout.OutputRows, diagonals, frame.Frame.ComputeModel ? layout.Pixels : 0);
+        // The model pixels are always written (chi2pix needs the model); they are downloaded only when wanted.
+        var outputs = BatchOutputLayout.For(P, eigenCount, layout.OutputRows, diagonals, layout.Pixels);
         return new BatchBuffers
         {
             Layout = layout,
@@ -116,8 +117,7 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
         FrameInput input = frame.Frame;
         BatchLayout layout = b.Layout;
         BatchOutputLayout o = b.Outputs;
-        // Without a model image the float32 model has nowhere to go in the output area: the chi2 buffer takes it.
-        DevicePointer model = input.ComputeModel ? b.Output.Offset(o.Model) : b.Chi2;
+        DevicePointer model = b.Output.Offset(o.Model);
         device.Launch("model_pixels", new Dim3(Math.Max(layout.MaxBoxHeight, 1), b.P), new Dim3(Block), (b.N * 4 + 2 * b.NF) * sizeof(int), new KernelArguments()
             .Add(b.Patches).Add(b.N).Add(b.NW).Add(input.NPixX).Add(input.PsfError)
             .Add(frame.SpotValues).Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.StampRows).Add(frame.StampCols)
@@ -145,7 +145,8 @@ internal sealed class BatchSolver(IComputeDevice device, DeviceFrame frame, Devi
         BatchLayout layout = b.Layout;
         BatchOutputLayout o = b.Outputs;
         int diagonals = b.Diagonals;
-        Span<byte> host = workspace.Host(o.Bytes);
+        // The model pixels come last: without a model image the copy stops before them.
+        Span<byte> host = workspace.Host(frame.Frame.ComputeModel ? o.Bytes : o.Model);
         device.Download<byte>(b.Output, host);
         Span<int> patchStatus = MemoryMarshal.Cast<byte, int>(host.Slice((int)o.Status, b.P * sizeof(int)));
         ReadOnlySpan<int> eigenStatus = MemoryMarshal.Cast<byte, int>(host.Slice((int)o.EigenInfo, b.EigenCount * sizeof(int)));

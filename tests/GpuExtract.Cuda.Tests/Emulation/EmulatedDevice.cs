@@ -52,6 +52,9 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
     /// <summary>Largest <see cref="Used"/> seen.</summary>
     public long PeakUsed { get; private set; }
 
+    /// <summary>Host seconds the emulated launches took so far, by kernel name (for sizing tests).</summary>
+    public Dictionary<string, double> LaunchSeconds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Kernel launches so far, by name.</summary>
     public Dictionary<string, int> LaunchCounts { get; } = new(StringComparer.Ordinal);
 
@@ -216,8 +219,10 @@ internal sealed unsafe class EmulatedDevice : IComputeDevice
                 {
                     parameters[i] = values + i;
                 }
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 int result = KernelEmulator.Launch((byte*)name, (uint)grid.X, (uint)grid.Y, (uint)grid.Z, (uint)block.X, (uint)block.Y, (uint)block.Z,
                     (uint)sharedBytes, parameters);
+                LaunchSeconds[kernel] = LaunchSeconds.GetValueOrDefault(kernel) + System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
                 if (result != 0)
                 {
                     throw new InvalidOperationException($"emulated launch of {kernel} failed: {Marshal.PtrToStringUTF8(KernelEmulator.LastError())}");

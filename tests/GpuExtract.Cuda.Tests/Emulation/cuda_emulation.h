@@ -28,25 +28,40 @@ void gx_warp_barrier();
 unsigned gx_thread_rank();
 extern double gx_lane_values[1024];
 
-// gx_warp_sum of common.cuh: the device's butterfly of __shfl_xor_sync (lane l adds lane l ^ δ's value, δ = 16,
-// 8, 4, 2, 1) evaluated from all 32 lanes' values at once, in the same order, so the result has the same bits
-// with one warp barrier instead of five shuffles.
-inline double gx_warp_sum(double v)
+// gx_group_sum of common.cuh: the device's butterfly of __shfl_xor_sync within aligned groups of `width` lanes
+// (lane l adds lane l ^ δ's value, δ = width/2 … 1) evaluated from the group's values at once, in the same order,
+// so the result has the same bits with one warp barrier instead of log2(width) shuffles.
+inline double gx_group_sum(double v, int width)
 {
-    unsigned t = gx_thread_rank(), base = t & ~31u;
+    unsigned t = gx_thread_rank(), base = t & ~(unsigned)(width - 1);
     gx_lane_values[t] = v;
     gx_warp_barrier();
     double lanes[32], next[32];
-    for (unsigned l = 0; l < 32; l++) lanes[l] = gx_lane_values[base + l];
-    for (unsigned delta = 16; delta > 0; delta /= 2)
+    for (int l = 0; l < width; l++) lanes[l] = gx_lane_values[base + l];
+    for (int delta = width / 2; delta > 0; delta /= 2)
     {
-        for (unsigned l = 0; l < 32; l++) next[l] = lanes[l] + lanes[l ^ delta];
-        for (unsigned l = 0; l < 32; l++) lanes[l] = next[l];
+        for (int l = 0; l < width; l++) next[l] = lanes[l] + lanes[l ^ delta];
+        for (int l = 0; l < width; l++) lanes[l] = next[l];
     }
-    double total = lanes[t & 31u];
+    double total = lanes[t - base];
     gx_warp_barrier(); // nobody overwrites gx_lane_values before the whole warp has read them
     return total;
 }
+
+// gx_warp_ballot of common.cuh (__ballot_sync): bit l set where lane l's predicate holds.
+inline unsigned gx_warp_ballot(bool predicate)
+{
+    unsigned t = gx_thread_rank(), base = t & ~31u;
+    gx_lane_values[t] = predicate ? 1.0 : 0.0;
+    gx_warp_barrier();
+    unsigned bits = 0;
+    for (unsigned l = 0; l < 32; l++) bits |= gx_lane_values[base + l] != 0 ? 1u << l : 0u;
+    gx_warp_barrier();
+    return bits;
+}
+
+// 1 + the index of the lowest set bit, 0 for none (CUDA's __ffs).
+inline int __ffs(int x) { return x == 0 ? 0 : __builtin_ctz((unsigned)x) + 1; }
 
 // One OS thread runs every CUDA thread: atomics are plain read-modify-writes.
 inline int atomicMax(int* address, int value)

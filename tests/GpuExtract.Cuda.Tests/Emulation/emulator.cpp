@@ -6,7 +6,7 @@
 //
 // Blocks run one after the other. In each block, thread 0 runs first on its own stack; if it finishes without
 // reaching a barrier, the block uses none and the other threads run as plain calls. Otherwise every thread
-// gets a stack and they run round-robin from barrier to barrier: a warp barrier (gx_warp_sum's) releases the
+// gets a stack and they run round-robin from barrier to barrier: a warp barrier (gx_group_sum's, gx_warp_ballot's) releases the
 // 32 threads of its warp once all of them wait there, __syncthreads the block once every thread waits there. Switching stacks uses a few lines of
 // assembly on x86-64 (no system call, unlike swapcontext), ucontext elsewhere.
 #include "cuda_emulation.h"
