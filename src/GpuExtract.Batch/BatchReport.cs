@@ -7,8 +7,8 @@ namespace GpuExtract.Batch;
 
 /// <summary>
 /// One rank's JSON report: where it ran, its share, and per frame the status, stage seconds and any
-/// error, plus totals (extracted, skipped, failed, read seconds and how many of them were hidden behind
-/// extraction). Rewritten atomically after every frame, so a killed rank leaves a report of what it did.
+/// error, plus totals (extracted, skipped, failed, preparation seconds (verify, read, plan) and how many of
+/// them were hidden behind the previous frame's work). Rewritten atomically after every frame, so a killed rank leaves a report of what it did.
 /// </summary>
 public sealed class BatchReport(RankPlacement placement, string manifest, int framesInManifest, long costInManifest)
 {
@@ -125,16 +125,14 @@ public sealed class BatchReport(RankPlacement placement, string manifest, int fr
 
     private void WriteTotals(Utf8JsonWriter json)
     {
-        double read = frames.Sum(f => f.Times.Read);
-        double verify = frames.Sum(f => f.VerifySeconds);
-        double waited = frames.Sum(f => f.WaitSeconds);
         json.WriteStartObject("seconds");
         json.WriteNumber("wall", Seconds((DateTimeOffset.UtcNow - started).TotalSeconds));
-        json.WriteNumber("read", Seconds(read));
-        json.WriteNumber("verify", Seconds(verify));
-        json.WriteNumber("read_waited", Seconds(waited));
-        json.WriteNumber("read_hidden", Seconds(Math.Max(0, read + verify - waited)));
+        json.WriteNumber("read", Seconds(frames.Sum(f => f.Times.Read)));
+        json.WriteNumber("verify", Seconds(frames.Sum(f => f.VerifySeconds)));
         json.WriteNumber("plan", Seconds(frames.Sum(f => f.Times.Plan)));
+        json.WriteNumber("prepare", Seconds(frames.Sum(f => f.PrepareSeconds)));
+        json.WriteNumber("prepare_waited", Seconds(frames.Sum(f => f.PrepareWaitSeconds)));
+        json.WriteNumber("prepare_hidden", Seconds(frames.Sum(f => f.PrepareHiddenSeconds)));
         json.WriteNumber("spots", Seconds(frames.Sum(f => f.Times.Spots)));
         json.WriteNumber("solve", Seconds(frames.Sum(f => f.Times.Solve)));
         json.WriteNumber("assemble", Seconds(frames.Sum(f => f.Times.Assemble)));
@@ -173,8 +171,10 @@ public sealed class BatchReport(RankPlacement placement, string manifest, int fr
         json.WriteStartObject("seconds");
         json.WriteNumber("read", Seconds(frame.Times.Read));
         json.WriteNumber("verify", Seconds(frame.VerifySeconds));
-        json.WriteNumber("read_waited", Seconds(frame.WaitSeconds));
         json.WriteNumber("plan", Seconds(frame.Times.Plan));
+        json.WriteNumber("prepare", Seconds(frame.PrepareSeconds));
+        json.WriteNumber("prepare_waited", Seconds(frame.PrepareWaitSeconds));
+        json.WriteNumber("prepare_hidden", Seconds(frame.PrepareHiddenSeconds));
         json.WriteNumber("spots", Seconds(frame.Times.Spots));
         json.WriteNumber("solve", Seconds(frame.Times.Solve));
         json.WriteNumber("assemble", Seconds(frame.Times.Assemble));

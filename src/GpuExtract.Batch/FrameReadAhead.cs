@@ -4,8 +4,9 @@ namespace GpuExtract.Batch;
 
 /// <summary>
 /// Loads item i+1 on a background task while the caller works on item i, so reading the next frame's
-/// inputs (25–30 % of the reference GPU code's wall time) hides behind the current extraction. At most
-/// two items are loaded at once. A load that throws is handed over as that item's error; the others go on.
+/// inputs (25–30 % of the reference GPU code's wall time) and preparing it (weights, patch plan: see
+/// <see cref="FramePreparation"/>) hide behind the current frame's solve. At most two items are loaded at
+/// once. A load that throws is handed over as that item's error; the others go on.
 /// </summary>
 public static class FrameReadAhead
 {

@@ -34,15 +34,24 @@ public sealed record FrameRecord
     /// <summary>The error of a failed frame, one line.</summary>
     public string? Error { get; init; }
 
-    /// <summary>Stage seconds: Read is the background read of preproc + PSF; the rest as <c>extract</c> reports.</summary>
+    /// <summary>
+    /// Stage seconds as <c>extract</c> reports them. Read (preproc + PSF) and Plan (weights, patch plan) ran on the
+    /// read-ahead task, during the previous frame's work; for a frame whose preparation failed, Read is all of it.
+    /// </summary>
     public StageTimes Times { get; init; } = new();
 
-    /// <summary>Seconds spent verifying an existing output (in the background, with the read).</summary>
+    /// <summary>Seconds spent verifying an existing output (on the read-ahead task, before the read).</summary>
     public double VerifySeconds { get; init; }
 
-    /// <summary>Seconds this rank waited for the frame's read and verification: the part not hidden behind the previous frame.</summary>
-    public double WaitSeconds { get; init; }
+    /// <summary>Seconds of the read-ahead task's work on this frame: verify, read and plan.</summary>
+    public double PrepareSeconds => VerifySeconds + Times.Read + Times.Plan;
 
-    /// <summary>Wall seconds this frame held the rank: the wait plus extraction and writing.</summary>
+    /// <summary>Seconds this rank waited for the frame's preparation: the part not hidden behind the previous frame.</summary>
+    public double PrepareWaitSeconds { get; init; }
+
+    /// <summary>Seconds of the preparation that overlapped the previous frame's work.</summary>
+    public double PrepareHiddenSeconds => Math.Max(0, PrepareSeconds - PrepareWaitSeconds);
+
+    /// <summary>Wall seconds this frame held the rank: the wait plus solving, assembling and writing.</summary>
     public double WallSeconds { get; init; }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuExtract.Batch;
 using GpuExtract.Core.Extraction;
-using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
 using GpuExtract.Fits;
 
@@ -12,8 +11,8 @@ namespace GpuExtract.Cli.Commands;
 /// <summary>
 /// <c>gpuextract batch --manifest FILE</c>: extracts the frames a manifest lists, each process of a
 /// Slurm or MPI job taking its own cost-balanced share (found from the launcher's environment), skipping
-/// frames whose output already verifies, going on past failing frames, and reading the next frame while
-/// the current one extracts. Each rank writes a JSON report beside the outputs.
+/// frames whose output already verifies, going on past failing frames, and reading and preparing (weights,
+/// patch plan) the next frame while the current one solves. Each rank writes a JSON report beside the outputs.
 /// </summary>
 public sealed class BatchCommand : DocumentedCommand
 {
@@ -127,13 +126,15 @@ public sealed class BatchCommand : DocumentedCommand
 
         var run = Stopwatch.StartNew();
         int position = 0;
-        var psfs = new PsfCache();
-        foreach (var loaded in FrameReadAhead.Run(assigned, entry => Prepare(entry, force, psfs)))
+        // Options are read from the command line here: the read-ahead task only applies them to each frame's PSF.
+        Func<GaussHermitePsf, ExtractionOptions> shared = extraction.OptionsFor(parse, computeModel: false);
+        var preparation = new FramePreparation(new PsfCache(), (entry, psf) => FrameOptions(shared(psf), psf, settings[entry.Index]), force);
+        foreach (var loaded in FrameReadAhead.Run(assigned, preparation.Prepare))
         {
             position++;
             var clock = Stopwatch.StartNew();
             ManifestEntry entry = loaded.Item;
-            FrameRecord record = Process(loaded, parse, settings[entry.Index], backend, threads, manifest.Path) with { Cost = costs[entry.Index] };
+            FrameRecord record = Process(loaded, backend, threads, manifest.Path) with { Cost = costs[entry.Index] };
             record = record with { WallSeconds = loaded.WaitSeconds + clock.Elapsed.TotalSeconds };
             report.Add(record);
             Console.WriteLine($"{tag} frame {position}/{assigned.Length} (line {entry.Line}) {Describe(record)}");
@@ -146,56 +147,37 @@ public sealed class BatchCommand : DocumentedCommand
         report.Write(reportPath, finished: true);
 
         int failed = report.Count(FrameStatus.Failed);
-        double read = report.Frames.Sum(f => f.Times.Read + f.VerifySeconds);
-        double waited = report.Frames.Sum(f => f.WaitSeconds);
+        double prepare = report.Frames.Sum(f => f.PrepareSeconds);
+        double hidden = report.Frames.Sum(f => f.PrepareHiddenSeconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{tag} done: {report.Count(FrameStatus.Extracted)} extracted, {report.Count(FrameStatus.Skipped)} skipped, {failed} failed " +
-            $"of {assigned.Length} frames in {run.Elapsed.TotalSeconds:0.0} s; reading {read:0.0} s, {Math.Max(0, read - waited):0.0} s of it hidden behind extraction; report {reportPath}"));
+            $"of {assigned.Length} frames in {run.Elapsed.TotalSeconds:0.0} s; reading and planning {prepare:0.0} s, {hidden:0.0} s of it hidden behind extraction; report {reportPath}"));
         return failed > 0 ? 1 : 0;
     }
 
-    /// <summary>A frame's inputs, read in the background: null image = its output already verifies (skip).</summary>
-    private sealed record PreparedFrame(PreprocImage? Image, GaussHermitePsf? Psf, bool PsfReused, OutputCheck Existing, double VerifySeconds, double ReadSeconds);
-
-    /// <summary>Runs on the read-ahead task: verify the existing output, and unless it is valid read preproc + PSF.</summary>
-    private static PreparedFrame Prepare(ManifestEntry entry, bool force, PsfCache psfs)
-    {
-        var clock = Stopwatch.StartNew();
-        OutputCheck existing = force ? new OutputCheck(OutputState.Missing) : OutputVerification.Check(entry.Output);
-        double verify = clock.Elapsed.TotalSeconds;
-        if (existing.State == OutputState.Valid)
-        {
-            return new PreparedFrame(null, null, false, existing, verify, 0);
-        }
-        clock.Restart();
-        GaussHermitePsf psf = psfs.Load(entry.Psf, out bool reused);
-        PreprocImage image = PreprocImage.Read(entry.Input, psf);
-        return new PreparedFrame(image, psf, reused, existing, verify, clock.Elapsed.TotalSeconds);
-    }
-
     /// <summary>Extracts and writes one prepared frame; any exception becomes the frame's error, and the run goes on.</summary>
-    private FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, PreparedFrame> loaded, ParseResult parse, FrameSettings settings,
-        IExtractionBackend backend, int threads, string manifestPath)
+    private static FrameRecord Process(FrameReadAhead.Loaded<ManifestEntry, StagedFrame> loaded, IExtractionBackend backend, int threads, string manifestPath)
     {
         ManifestEntry entry = loaded.Item;
-        if (loaded.Error is { } readError)
+        if (loaded.Error is { } prepareError)
         {
+            // Verifying, reading or preparing failed (bad input names its file): all of the load counts as Read.
             return new FrameRecord
             {
                 Entry = entry,
                 Status = FrameStatus.Failed,
-                Error = ErrorReport.OneLine(readError),
+                Error = ErrorReport.OneLine(prepareError),
                 Times = new StageTimes { Read = loaded.LoadSeconds },
-                WaitSeconds = loaded.WaitSeconds,
+                PrepareWaitSeconds = loaded.WaitSeconds,
             };
         }
-        PreparedFrame prepared = loaded.Value!;
-        if (prepared.Image is null)
+        StagedFrame staged = loaded.Value!;
+        if (staged.Frame is not { } prepared)
         {
-            return new FrameRecord { Entry = entry, Status = FrameStatus.Skipped, VerifySeconds = prepared.VerifySeconds, WaitSeconds = loaded.WaitSeconds };
+            return new FrameRecord { Entry = entry, Status = FrameStatus.Skipped, VerifySeconds = staged.VerifySeconds, PrepareWaitSeconds = loaded.WaitSeconds };
         }
-        var times = new StageTimes { Read = prepared.ReadSeconds };
-        string? redone = prepared.Existing.State == OutputState.Invalid ? prepared.Existing.Problem : null;
+        var times = new StageTimes { Read = staged.ReadSeconds };
+        string? redone = staged.Existing.State == OutputState.Invalid ? staged.Existing.Problem : null;
         try
         {
             CreateDirectory(Path.GetDirectoryName(entry.Output)!);
@@ -206,18 +188,17 @@ public sealed class BatchCommand : DocumentedCommand
             outputs.AddInput(entry.Psf, "PSF");
             outputs.AddInput(manifestPath, "manifest");
             OutputSet.Output frameOutput = outputs.Add(entry.Output, "frame");
-            ExtractionOptions options = FrameOptions(parse, prepared.Psf!, settings);
-            ExtractCommand.ExtractAndWrite(prepared.Image, prepared.Psf!, entry.Psf, options, backend, threads, frameOutput, null, times, showProgress: false);
+            ExtractCommand.ExtractAndWrite(prepared, backend, threads, frameOutput, null, times, showProgress: false);
             outputs.Commit();
             return new FrameRecord
             {
                 Entry = entry,
                 Status = FrameStatus.Extracted,
                 Redone = redone,
-                PsfReused = prepared.PsfReused,
+                PsfReused = staged.PsfReused,
                 Times = times,
-                VerifySeconds = prepared.VerifySeconds,
-                WaitSeconds = loaded.WaitSeconds,
+                VerifySeconds = staged.VerifySeconds,
+                PrepareWaitSeconds = loaded.WaitSeconds,
             };
         }
         catch (Exception error)
@@ -229,16 +210,15 @@ public sealed class BatchCommand : DocumentedCommand
                 Redone = redone,
                 Error = ErrorReport.OneLine(error),
                 Times = times,
-                VerifySeconds = prepared.VerifySeconds,
-                WaitSeconds = loaded.WaitSeconds,
+                VerifySeconds = staged.VerifySeconds,
+                PrepareWaitSeconds = loaded.WaitSeconds,
             };
         }
     }
 
     /// <summary>The extraction options of one frame: the shared options, with its resolved settings and the PSF's defaults.</summary>
-    private ExtractionOptions FrameOptions(ParseResult parse, GaussHermitePsf psf, FrameSettings settings)
+    private static ExtractionOptions FrameOptions(ExtractionOptions options, GaussHermitePsf psf, FrameSettings settings)
     {
-        ExtractionOptions options = extraction.ToOptions(parse, psf, computeModel: false);
         int specMin = settings.SpecMin ?? psf.FiberMin;
         return options with
         {
@@ -286,7 +266,7 @@ public sealed class BatchCommand : DocumentedCommand
             FrameStatus.Skipped => $"{name}: skipped, output verifies",
             FrameStatus.Failed => $"{name}: FAILED: {record.Error}",
             _ => string.Create(CultureInfo.InvariantCulture,
-                $"{name}: extracted in {record.WallSeconds:0.00} s (read {record.Times.Read:0.00} s, waited {record.WaitSeconds:0.00} s)") +
+                $"{name}: extracted in {record.WallSeconds:0.00} s (read {record.Times.Read:0.00} s, planned {record.Times.Plan:0.00} s, waited {record.PrepareWaitSeconds:0.00} s)") +
                  (record.Redone is not null ? $"; redone, the existing output failed verification: {record.Redone}" : ""),
         };
     }

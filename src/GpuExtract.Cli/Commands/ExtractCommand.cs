@@ -101,10 +101,21 @@ public sealed class ExtractCommand : DocumentedCommand
     /// progress off).
     /// </summary>
     public static ExtractionReport ExtractAndWrite(PreprocImage image, GaussHermitePsf psf, string psfName, ExtractionOptions options,
-        Core.Extraction.IExtractionBackend backend, int threads, OutputSet.Output output, OutputSet.Output? modelOutput, StageTimes times, bool showProgress = true)
+        Core.Extraction.IExtractionBackend backend, int threads, OutputSet.Output output, OutputSet.Output? modelOutput, StageTimes times, bool showProgress = true) =>
+        ExtractAndWrite(FrameExtraction.PrepareFrame(image, psf, options, psfName), backend, threads, output, modelOutput, times, showProgress);
+
+    /// <summary>
+    /// As the overload above, for a frame already <see cref="FrameExtraction.PrepareFrame">prepared</see> (batch
+    /// prepares the next frame while the current one solves): solves, assembles, writes and reports.
+    /// </summary>
+    public static ExtractionReport ExtractAndWrite(PreparedFrame prepared, Core.Extraction.IExtractionBackend backend, int threads,
+        OutputSet.Output output, OutputSet.Output? modelOutput, StageTimes times, bool showProgress = true)
     {
+        PreprocImage image = prepared.Image;
+        ExtractionOptions options = prepared.Options;
+        string psfName = prepared.PsfPath ?? "(in-memory PSF)";
         var progress = showProgress ? new ProgressReporter(Console.Error, ProgressReporter.StandardErrorIsTerminal, "patches") : null;
-        FrameExtraction.Result result = FrameExtraction.Run(image, psf, options, backend, progress is null ? null : progress.Report, times, psfName);
+        FrameExtraction.Result result = FrameExtraction.SolveAndAssemble(prepared, backend, progress is null ? null : progress.Report, times);
         progress?.Finish();
         if (result.Heliocor is { } f)
         {

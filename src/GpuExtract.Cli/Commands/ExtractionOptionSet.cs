@@ -139,19 +139,24 @@ public sealed class ExtractionOptionSet
     /// The extraction options for <paramref name="psf"/>: the grid is --wavelength, else
     /// <paramref name="defaultGrid"/>, else the PSF's whole range (whole Ångströms) at 0.8 Å.
     /// </summary>
-    public ExtractionOptions ToOptions(ParseResult parse, GaussHermitePsf psf, bool computeModel, double[]? defaultGrid = null)
+    public ExtractionOptions ToOptions(ParseResult parse, GaussHermitePsf psf, bool computeModel, double[]? defaultGrid = null) =>
+        OptionsFor(parse, computeModel, defaultGrid)(psf);
+
+    /// <summary>
+    /// <see cref="ToOptions"/> as a function of the PSF, with every command-line value read now, on the calling
+    /// thread: <c>batch</c> calls the function on its read-ahead task, and a <see cref="ParseResult"/> promises
+    /// nothing about threads.
+    /// </summary>
+    public Func<GaussHermitePsf, ExtractionOptions> OptionsFor(ParseResult parse, bool computeModel, double[]? defaultGrid = null)
     {
         WavelengthRange? stated = parse.GetValue(Wavelength);
-        double[] grid = stated?.Grid()
-            ?? defaultGrid
-            ?? ExtractionOptions.LinearGrid(Math.Ceiling(psf.WaveMin), Math.Floor(psf.WaveMax), 0.8);
-        int specMin = parse.GetValue(SpecMin) ?? psf.FiberMin;
-        int nspec = parse.GetValue(NSpec) ?? psf.FiberMin + psf.FiberCount - specMin;
-        return new ExtractionOptions
+        int? specMin = parse.GetValue(SpecMin);
+        int? nspec = parse.GetValue(NSpec);
+        var shared = new ExtractionOptions
         {
-            Wavelengths = grid,
-            SpecMin = specMin,
-            NSpec = nspec,
+            Wavelengths = [],
+            SpecMin = 0,
+            NSpec = 0,
             BundleSize = parse.GetValue(BundleSize),
             NSubBundles = parse.GetValue(NSubBundles),
             NWaveStep = parse.GetValue(NWaveStep),
@@ -164,6 +169,15 @@ public sealed class ExtractionOptionSet
             StatedGrid = stated,
             NoScores = parse.GetValue(NoScores),
             BarycentricCorrection = parse.GetValue(BarycentricCorrection),
+        };
+        return psf =>
+        {
+            // A fresh grid array per call: each frame owns its Wavelengths.
+            double[] grid = stated?.Grid()
+                ?? defaultGrid
+                ?? ExtractionOptions.LinearGrid(Math.Ceiling(psf.WaveMin), Math.Floor(psf.WaveMax), 0.8);
+            int first = specMin ?? psf.FiberMin;
+            return shared with { Wavelengths = grid, SpecMin = first, NSpec = nspec ?? psf.FiberMin + psf.FiberCount - first };
         };
     }
 }

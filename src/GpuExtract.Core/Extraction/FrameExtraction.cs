@@ -8,9 +8,9 @@ using GpuExtract.Fits;
 namespace GpuExtract.Core.Extraction;
 
 /// <summary>
-/// The frame-level driver: plans patches, hands the frame and its patches to a backend, and
-/// assembles the frame as desispec's extraction (<c>scripts.extract.main_gpu_specter</c>) completes it:
-/// barycentric grid, FIBERMAP rows, FLUX header and SCORES. It never knows which backend it talks to.
+/// The frame-level driver: prepares a frame (weights, patch plan) without a backend, hands the frame and its
+/// patches to a backend, and assembles the frame as desispec's extraction (<c>scripts.extract.main_gpu_specter</c>)
+/// completes it: barycentric grid, FIBERMAP rows, FLUX header and SCORES. It never knows which backend it talks to.
 /// </summary>
 public static class FrameExtraction
 {
@@ -21,16 +21,27 @@ public static class FrameExtraction
     public sealed record Result(Frame Frame, float[]? ModelImage, StageTimes Times, int PatchCount, int UnusablePixels, double? Heliocor = null);
 
     /// <summary>
-    /// Extracts <paramref name="options"/>' fibers and wavelengths from <paramref name="image"/>.
+    /// Extracts <paramref name="options"/>' fibers and wavelengths from <paramref name="image"/>:
+    /// <see cref="PrepareFrame"/>, then <see cref="SolveAndAssemble"/>.
     /// <paramref name="progress"/> receives (patches done, patches total) from time to time;
     /// <paramref name="psfPath"/> is the PSF's file name for IN_PSF (and ORIG_PSF).
     /// </summary>
     /// <exception cref="ExtractionInputException">image and PSF disagree, the options are invalid, the fibermap
     /// does not cover the fibers, or the barycentric correction lacks keywords.</exception>
     public static Result Run(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options, IExtractionBackend backend,
-        Action<int, int>? progress = null, StageTimes? times = null, string? psfPath = null)
+        Action<int, int>? progress = null, StageTimes? times = null, string? psfPath = null) =>
+        SolveAndAssemble(PrepareFrame(image, psf, options, psfPath), backend, progress, times);
+
+    /// <summary>
+    /// Everything an extraction does before it needs a backend (the Plan stage): checks the inputs, reads the
+    /// fibermap, applies the barycentric correction to the grid, computes the pixel weights and plans the
+    /// patches. Safe to run on another thread while a backend solves a different frame.
+    /// </summary>
+    /// <param name="psfPath">The PSF's file name for IN_PSF (and ORIG_PSF), or null for an in-memory PSF.</param>
+    /// <exception cref="ExtractionInputException">image and PSF disagree, the options are invalid, the fibermap
+    /// does not cover the fibers, or the barycentric correction lacks keywords.</exception>
+    public static PreparedFrame PrepareFrame(PreprocImage image, GaussHermitePsf psf, ExtractionOptions options, string? psfPath = null)
     {
-        times ??= new StageTimes();
         var clock = Stopwatch.StartNew();
         var (fibermapTable, fibermapHeader, fibermapSource) = LoadFibermap(image, options);
         WavelengthRange stated = options.Grid;
@@ -54,9 +65,40 @@ public static class FrameExtraction
         var (plan, frameInput, unusable) = Prepare(image, psf, extraction);
         FibermapRows? fibermap = fibermapTable is null ? null
             : FibermapRows.Select(fibermapTable, fibermapHeader!, fibermapSource, options.SpecMin, options.NSpec, psf.FiberCount, image.Header);
-        times.Plan = Lap(clock);
+        return new PreparedFrame
+        {
+            Image = image,
+            Psf = psf,
+            PsfPath = psfPath,
+            Options = options,
+            Extraction = extraction,
+            Plan = plan,
+            Input = frameInput,
+            UnusablePixels = unusable,
+            Fibermap = fibermap,
+            Heliocor = heliocor,
+            PlanSeconds = clock.Elapsed.TotalSeconds,
+        };
+    }
 
-        backend.BeginFrame(frameInput);
+    /// <summary>
+    /// Finishes a <see cref="PrepareFrame">prepared</see> frame: the backend evaluates its spots and solves its
+    /// patches, and the frame is assembled with its header, fibermap and scores. <paramref name="times"/> gets
+    /// the preparation's seconds as Plan, and the Spots, Solve and Assemble stages.
+    /// </summary>
+    /// <param name="progress">Receives (patches done, patches total) from time to time.</param>
+    public static Result SolveAndAssemble(PreparedFrame prepared, IExtractionBackend backend, Action<int, int>? progress = null, StageTimes? times = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(backend);
+        times ??= new StageTimes();
+        times.Plan = prepared.PlanSeconds;
+        var clock = Stopwatch.StartNew();
+        PreprocImage image = prepared.Image;
+        ExtractionOptions options = prepared.Options;
+        PatchPlan plan = prepared.Plan;
+
+        backend.BeginFrame(prepared.Input);
         times.Spots = Lap(clock);
 
         PatchBatch batch = plan.Patches;
@@ -66,8 +108,9 @@ public static class FrameExtraction
         backend.Solve(batch, results, n => progress?.Invoke(Interlocked.Add(ref done, n), batch.Count));
         times.Solve = Lap(clock);
 
-        Frame assembled = FrameAssembler.Assemble(plan, results, extraction);
+        Frame assembled = FrameAssembler.Assemble(plan, results, prepared.Extraction);
         float[]? model = options.ComputeModel ? FrameAssembler.ModelImage(plan, results, image.NPixX, image.NPixY) : null;
+        FibermapRows? fibermap = prepared.Fibermap;
         int fiberMin = fibermap is null ? options.SpecMin : fibermap.Fibers.Min();
         var frame = new Frame
         {
@@ -81,13 +124,13 @@ public static class FrameExtraction
             Resolution = assembled.Resolution,
             Chi2Pix = assembled.Chi2Pix,
             PixmaskFraction = assembled.PixmaskFraction,
-            Header = FrameHeader.Compose(image.Header, image.FileName, psfPath ?? "(in-memory PSF)", options, stated, fiberMin,
-                options.PsfError ?? psf.PsfError, heliocor),
+            Header = FrameHeader.Compose(image.Header, image.FileName, prepared.PsfPath ?? "(in-memory PSF)", options, options.Grid, fiberMin,
+                options.PsfError ?? prepared.Psf.PsfError, prepared.Heliocor),
             Fibermap = fibermap,
             Scores = options.NoScores ? null : FrameScores.Compute(options.Wavelengths, assembled.Flux, assembled.Ivar, assembled.NSpec),
         };
         times.Assemble = Lap(clock);
-        return new Result(frame, model, times, batch.Count, unusable, heliocor);
+        return new Result(frame, model, times, batch.Count, prepared.UnusablePixels, prepared.Heliocor);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
     }
 
     [SkippableFact]
-    public void OneRank_ExtractsEveryFrame_HidesReading_AndSkipsVerifiedOutputsOnRerun()
+    public void OneRank_ExtractsEveryFrame_HidesReadingAndPlanning_AndSkipsVerifiedOutputsOnRerun()
     {
         var (outdir, code, stdout, stderr) = Reference();
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
@@ -46,14 +46,16 @@ public sealed class BatchRunTests(SimulatedBatch batch) : IClassFixture<Simulate
             string output = Path.Combine(outdir, SimulatedBatch.OutputName(i));
             Assert.Equal(OutputState.Valid, OutputVerification.Check(output).State);
         }
-        // Frames 2..4 were read while the previous frame extracted (which takes longer than reading these
-        // small frames): most of their reading must be hidden; only the first frame's read is waited for.
+        // Frames 2..4 were verified, read and planned while the previous frame solved (which takes longer than
+        // preparing these small frames): most of their preparation must be hidden; only the first frame's is waited for.
         JsonElement seconds = report.GetProperty("seconds");
-        double hidden = seconds.GetProperty("read_hidden").GetDouble();
-        double readAfterFirst = report.GetProperty("frames").EnumerateArray().Skip(1)
-            .Sum(f => f.GetProperty("seconds").GetProperty("read").GetDouble() + f.GetProperty("seconds").GetProperty("verify").GetDouble());
-        Assert.True(readAfterFirst > 0 && hidden >= 0.5 * readAfterFirst,
-            $"frames 2..{SimulatedBatch.FrameCount} read in {readAfterFirst:0.000} s, waited {seconds.GetProperty("read_waited").GetDouble():0.000} s in all: only {hidden:0.000} s hidden");
+        double hidden = seconds.GetProperty("prepare_hidden").GetDouble();
+        JsonElement[] later = [.. report.GetProperty("frames").EnumerateArray().Skip(1).Select(f => f.GetProperty("seconds"))];
+        double prepareAfterFirst = later.Sum(f => f.GetProperty("prepare").GetDouble());
+        Assert.All(later, f => Assert.Equal(f.GetProperty("read").GetDouble() + f.GetProperty("verify").GetDouble() + f.GetProperty("plan").GetDouble(),
+            f.GetProperty("prepare").GetDouble(), 5e-6));
+        Assert.True(later.All(f => f.GetProperty("plan").GetDouble() > 0) && hidden >= 0.5 * prepareAfterFirst,
+            $"frames 2..{SimulatedBatch.FrameCount} prepared in {prepareAfterFirst:0.000} s, waited {seconds.GetProperty("prepare_waited").GetDouble():0.000} s in all: only {hidden:0.000} s hidden");
 
         using var rerun = BatchProcess.StartGpuExtract(batch.Root, "batch", "--manifest", batch.Manifest, "--outdir", outdir);
         Assert.Equal(0, rerun.WaitForExit(RunLimit));
