@@ -126,6 +126,17 @@ public sealed class GpuBenchmarkModelTests(GpuBenchmarkModelTests.ModelRun run, 
         Assert.True(band.GetProperty("memory_bytes_per_patch").GetInt64() < dense.GetProperty("memory_bytes_per_patch").GetInt64());
     }
 
+    /// <summary>The band solver's target: ≤ 2·10¹¹ FLOP per r frame on the device, every device stage included.</summary>
+    [Fact]
+    public void ModelOnly_BandSolver_MeetsTheFlopTarget()
+    {
+        JsonElement root = Root;
+        double flops = root.GetProperty("device_flops_per_frame").GetDouble();
+        JsonElement stages = root.GetProperty("solvers").GetProperty("band").GetProperty("stages");
+        string byStage = string.Join(", ", Stages.Select(s => $"{s} {stages.GetProperty(s).GetProperty("flops").GetDouble():0.00e0}"));
+        Assert.True(flops <= TargetFlopsPerFrame, $"band solver {flops:0.00e0} FLOP per frame > target {TargetFlopsPerFrame:0e0} ({byStage})");
+    }
+
     /// <summary>Without --model-only the benchmark extracts a real frame: --input and --psf are then required (exit 2, one line).</summary>
     [Theory]
     [InlineData("--input")]
