@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GpuExtract.Cli;
 using GpuExtract.Core.Simulation;
+using GpuExtract.Cuda.Pipeline;
 using GpuExtract.Testing;
 using Xunit.Abstractions;
 
@@ -81,8 +82,8 @@ public sealed class GpuBenchmarkModelTests(GpuBenchmarkModelTests.ModelRun run, 
 
     /// <summary>
     /// Every stage of both solvers has FLOPs, bytes and a time = max(FLOPs / rate, bytes / 3.35 TB/s); the stages add up to
-    /// each solver's totals; the top level is the band solver's; the spots cost 600 FLOPs per pixel of every 11 × 17 stamp
-    /// of the frame's grid; the band solver does less work and needs less memory per patch than the dense one.
+    /// each solver's totals; the top level is the band solver's; the spots cost DeviceWorkModel.SpotFlops for every spot of
+    /// the frame's grid; the band solver does less work and needs less memory per patch than the dense one.
     /// </summary>
     [Fact]
     public void ModelOnly_BuiltInFrame_ReportsEveryStageOfBothSolvers()
@@ -98,7 +99,6 @@ public sealed class GpuBenchmarkModelTests(GpuBenchmarkModelTests.ModelRun run, 
         Assert.Equal(band.GetProperty("device_seconds_per_frame").GetDouble(), root.GetProperty("device_seconds_per_frame").GetDouble());
 
         int grid = root.GetProperty("grid_wavelengths").GetInt32();
-        int stampPixels = (2 * SyntheticPsf.HalfSizeX + 1) * (2 * SyntheticPsf.HalfSizeY + 1);
         foreach (JsonElement solver in (JsonElement[])[band, dense])
         {
             JsonElement stages = solver.GetProperty("stages");
@@ -116,7 +116,7 @@ public sealed class GpuBenchmarkModelTests(GpuBenchmarkModelTests.ModelRun run, 
             Assert.Equal(flops, solver.GetProperty("device_flops_per_frame").GetDouble(), flops * 1e-12);
             Assert.Equal(bytes, solver.GetProperty("device_bytes_per_frame").GetDouble(), bytes * 1e-12);
             Assert.Equal(seconds, solver.GetProperty("device_seconds_per_frame").GetDouble(), 1e-12);
-            Assert.Equal(600.0 * 500 * grid * stampPixels, stages.GetProperty("Spots").GetProperty("flops").GetDouble());
+            Assert.Equal(DeviceWorkModel.SpotFlops(SyntheticPsf.Default) * 500 * grid, stages.GetProperty("Spots").GetProperty("flops").GetDouble(), 1e-3);
             long perPatch = solver.GetProperty("memory_bytes_per_patch").GetInt64();
             Assert.Equal(80_000_000_000 / perPatch, solver.GetProperty("patches_per_80gb").GetInt64());
         }

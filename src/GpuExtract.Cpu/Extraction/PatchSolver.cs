@@ -454,6 +454,10 @@ public sealed class PatchSolver
         if (_block.Length < n * nw)
         {
             _block = new double[n * nw]; // every fiber's nw × nw block at most
+        }
+        // Apart from the blocks: a patch of more fibers and fewer wavelengths needs more indices in as many blocks.
+        if (_blockIndices.Length < n)
+        {
             _blockIndices = new int[n];
         }
         if (_model.Length < pixelCount)

@@ -170,8 +170,7 @@ internal sealed class DeviceFrame : IDisposable
                 _device.Free(p);
             }
         }
-        // About 600 FLOPs per stamp pixel (Hermite integrals, the GH sum over 7 × 7 terms, normalisation).
-        times.Add(DeviceStage.Spots, start, 600.0 * SpotCount * StampRows * StampCols);
+        times.Add(DeviceStage.Spots, start, DeviceWorkModel.SpotFlops(psf) * SpotCount);
     }
 
     public void Dispose()

@@ -18,8 +18,10 @@ public enum DeviceStage
 }
 
 /// <summary>
-/// Wall seconds and FLOPs per pipeline stage, summed over batches and frames. Each stage ends with a stream
-/// synchronisation, so its time is the device's time for it (plus launch overhead), not just the time to queue it.
+/// Wall seconds and FLOPs per pipeline stage, summed over batches and frames. With
+/// <see cref="CudaBackendOptions.StageTiming"/> each stage ends with a stream synchronisation, so its time is the
+/// device's time for it (plus launch overhead); without, the host waits once per batch, at the download, and the
+/// device's time shows there.
 /// </summary>
 public sealed class DeviceStageTimes
 {

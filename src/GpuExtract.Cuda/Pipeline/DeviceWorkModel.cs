@@ -55,8 +55,29 @@ public static class DeviceWorkModel
     /// <summary>Nominal device memory of one batch (an 80 GB H100) [B]; the eigensolver's workspace is left out.</summary>
     public const long NominalBatchBudgetBytes = 80_000_000_000;
 
-    /// <summary>FLOPs per stamp pixel of a spot (Hermite integrals, the GH sum, normalisation), as DeviceFrame counts them.</summary>
-    public const double SpotFlopsPerPixel = 600;
+    /// <summary>
+    /// FLOPs evaluate_spots (kernels/spots.cu) spends on one spot of <paramref name="psf"/>, counted from its
+    /// operations, with exp at 20, the erf approximation at 25 and pow at 40 FLOPs: the trace centre and the Legendre
+    /// basis (5 per coefficient), the model parameters (an FMA per coefficient), the Hermite antiderivatives at the
+    /// cols + 1 and rows + 1 pixel edges (exp, erf and 5 per degree), the x integrals of every column (a subtraction
+    /// and an FMA per GH term), then per pixel the y sum (3 per GH degree), the tail where the PSF has one, the
+    /// clamp, the block sum and the normalisation. DeviceFrame books the spots stage with it.
+    /// </summary>
+    public static double SpotFlops(GaussHermitePsf psf)
+    {
+        ArgumentNullException.ThrowIfNull(psf);
+        GaussHermitePsfCoefficients c = psf.Coefficients;
+        int degx = c.GhDegX, degy = c.GhDegY, rows = psf.StampRows, cols = psf.StampCols;
+        int ncp = c.Parameters["GHSIGX"].GetLength(1);
+        int nparam = 7 + (degx + 1) * (degy + 1);
+        bool tails = c.Parameters.TryGetValue("TAILAMP", out double[,]? amplitude) && amplitude.Cast<double>().Any(v => v != 0);
+        double centre = 5.0 * (c.XTrace.GetLength(1) + c.YTrace.GetLength(1) + ncp);
+        double parameters = 2.0 * ncp * nparam;
+        double edges = (cols + 1) * (45.0 + 5 * degx) + (rows + 1) * (45.0 + 5 * degy);
+        double columns = 3.0 * (degy + 1) * (degx + 1) * cols;
+        double pixel = 3.0 * (degy + 1) + 3 + (tails ? 50 : 0);
+        return centre + parameters + edges + columns + (double)rows * cols * pixel;
+    }
 
     /// <summary>Most patches per batch, as the CUDA backend cuts them by default.</summary>
     public static readonly int MaxBatchPatches = new CudaBackendOptions { FallbackBackend = () => throw new NotSupportedException() }.MaxBatchPatches;
@@ -95,6 +116,9 @@ public static class DeviceWorkModel
         public required int HalfDiagonals { get; init; }
 
         public required bool DecorrelateFibers { get; init; }
+
+        /// <summary>FLOPs of one spot's evaluation (<see cref="DeviceWorkModel.SpotFlops"/>).</summary>
+        public required double SpotFlops { get; init; }
 
         /// <summary>
         /// The geometry of an extraction of <paramref name="psf"/> with <paramref name="options"/>: the patches as
@@ -138,6 +162,7 @@ public static class DeviceWorkModel
                 SpotCols = cols,
                 HalfDiagonals = plan.HalfDiagonals,
                 DecorrelateFibers = options.DecorrelateFibers,
+                SpotFlops = SpotFlops(psf),
             };
         }
     }
@@ -241,7 +266,7 @@ public static class DeviceWorkModel
         var band = new StageSums(KernelFlopsPerSecond, KernelFlopsPerSecond);
         var dense = new StageSums(LibraryFlopsPerSecond, KernelFlopsPerSecond);
         double spotCount = (double)frame.FiberCount * frame.GridCount;
-        double spotFlops = SpotFlopsPerPixel * spotCount * frame.StampRows * frame.StampCols;
+        double spotFlops = frame.SpotFlops * spotCount;
         double spotBytes = spotCount * (frame.StampRows * frame.StampCols * 8.0 + 4 * sizeof(int));
         band.Add(DeviceStage.Spots, spotFlops, spotBytes);
         dense.Add(DeviceStage.Spots, spotFlops, spotBytes);
@@ -336,14 +361,10 @@ public static class DeviceWorkModel
             if (n > largestN)
             {
                 largestN = n;
-                long denseBytes = BatchLayout.BytesFor(1, nf, nw, maxKept, maxRows, maxPixels, diagonals, noise);
-                long matrices = 2L * n * n * sizeof(double);
-                long bandStorage = (long)n * (kd + 1) * sizeof(double);
-                // Band: the two N × N matrices become the band (factored in place) and a band-sized scratch for the selected
-                // inverse; with noise decorrelation the eigh still needs the dense iCov, so that copy stays.
-                long bandBytes = denseBytes - matrices + (noise ? bandStorage + (long)n * n * sizeof(double) : 2 * bandStorage);
-                denseBytesPerPatch = denseBytes;
-                bandBytesPerPatch = bandBytes;
+                // What the backend budgets per patch: the band solver factors its band in place (the selected inverse
+                // keeps its rows of X in shared memory); noise decorrelation's eigh still needs the dense iCov.
+                denseBytesPerPatch = BatchLayout.BytesFor(1, nf, nw, maxKept, maxRows, maxPixels, diagonals, noise, DeviceSolver.Dense);
+                bandBytesPerPatch = BatchLayout.BytesFor(1, nf, nw, maxKept, maxRows, maxPixels, diagonals, noise, DeviceSolver.Band, kd);
             }
         }
 

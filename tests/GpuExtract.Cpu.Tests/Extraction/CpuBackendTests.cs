@@ -53,6 +53,31 @@ public sealed class CpuBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Solve_AfterALongerPatchOfFewerFibers_GrowsEveryScratch()
+    {
+        // One worker's scratch is sized by the patches it happened to solve before: after 2 fibers × 110 wavelengths
+        // (the fiber blocks need 220·110 values), 8 fibers × 30 wavelengths fit in those blocks but need 240 block
+        // indices, not 220. The fuzzer found this order by chance (which patches a worker gets depends on timing).
+        var synthetic = new SyntheticFrame(new SyntheticFrameOptions { FiberCount = 10, GridCount = 150, Seed = 11 });
+        FrameInput frame = synthetic.Frame();
+        PatchBatch batch = SyntheticFrame.Batch(
+            synthetic.ExtractionPatch(20, 2, 0, 2, 10, 90, pad: 10),
+            synthetic.ExtractionPatch(20, 8, 1, 6, 40, 10, pad: 10));
+        PatchResults reused = SyntheticFrame.ResultsFor(batch, frame);
+        PatchResults fresh = SyntheticFrame.ResultsFor(batch, frame);
+        var solver = new PatchSolver(TestLapack.Create());
+        solver.Solve(frame, synthetic.Spots, batch, 0, reused);
+        solver.Solve(frame, synthetic.Spots, batch, 1, reused);
+        for (int p = 0; p < batch.Count; p++)
+        {
+            new PatchSolver(TestLapack.Create()).Solve(frame, synthetic.Spots, batch, p, fresh);
+        }
+        AssertIdentical(fresh.Flux, reused.Flux, "flux");
+        AssertIdentical(fresh.Ivar, reused.Ivar, "ivar");
+        AssertIdentical(fresh.Resolution, reused.Resolution, "resolution");
+    }
+
+    [Fact]
     public void Description_NamesThreadsAndLapack()
     {
         using var backend = new CpuBackend(2, TestLapack.Create, _ => throw new InvalidOperationException());

@@ -91,10 +91,11 @@ public sealed class DeviceWorkModelTests(ITestOutputHelper output)
         Assert.Equal(band.Flops - band[DeviceStage.Cholesky].Flops - band[DeviceStage.Inverse].Flops,
             dense.Flops - dense[DeviceStage.Cholesky].Flops - dense[DeviceStage.Inverse].Flops, 9);
 
-        // Memory per patch of the largest batch (N = 8, KD = 3): the layout's, its two N × N matrices replaced by two bands.
+        // Memory per patch of the largest batch (N = 8, KD = 3): the layout's, its two N × N matrices, 3 pointers and 2
+        // infos replaced by one band of N × (KD + 1) and the patch's bandwidth, and the kept fiber's 2 pointers gone.
         long denseBytes = BatchLayout.BytesFor(1, 2, 4, kept: 1, rows: 2, pixels: 286, Diagonals, noiseDecorrelation: false);
         Assert.Equal(denseBytes, dense.BytesPerPatch);
-        Assert.Equal(denseBytes - 2 * 64 * 8 + 2 * 8 * 4 * 8, band.BytesPerPatch);
+        Assert.Equal(denseBytes - (2 * 64 * 8 + 3 * 8 + 2 * 4) + (8 * 4 * 8 + 4) - 2 * 8, band.BytesPerPatch);
         Assert.Equal(DeviceWorkModel.NominalBatchBudgetBytes / denseBytes, dense.PatchesPerBudget);
         Assert.All(band.Stages.Concat(dense.Stages), s => Assert.Equal(
             Math.Max(s.Flops / s.FlopsPerSecond, s.Bytes / DeviceWorkModel.MemoryBytesPerSecond), s.Seconds));
@@ -112,10 +113,11 @@ public sealed class DeviceWorkModelTests(ITestOutputHelper output)
             Assert.Equal(9.0 * (2 * 512 + 216), solver[DeviceStage.Eigen].Flops);
             Assert.Equal(4.0 * 2 * 64 + 2.0 * 3 * Diagonals * 8 + 4.0 * 1 * 36 + 2.0 * 2 * Diagonals * 6, solver[DeviceStage.Resolution].Flops);
         }
-        // The band solver keeps a dense copy of iCov for the eigh: one band and one N × N matrix.
+        // The band solver keeps a dense copy of iCov for the eigh: one band (and the bandwidth) and one N × N matrix in
+        // place of the dense solver's two matrices, 3 pointers and 2 infos.
         long denseBytes = BatchLayout.BytesFor(1, 2, 4, kept: 1, rows: 2, pixels: 286, Diagonals, noiseDecorrelation: true);
         Assert.Equal(denseBytes, work.Dense.BytesPerPatch);
-        Assert.Equal(denseBytes - 2 * 64 * 8 + 8 * 4 * 8 + 64 * 8, work.Band!.BytesPerPatch);
+        Assert.Equal(denseBytes - (2 * 64 * 8 + 3 * 8 + 2 * 4) + (8 * 4 * 8 + 4) + 64 * 8, work.Band!.BytesPerPatch);
     }
 
     [Fact]
@@ -172,7 +174,22 @@ public sealed class DeviceWorkModelTests(ITestOutputHelper output)
             SpotCols = cols,
             HalfDiagonals = 1,
             DecorrelateFibers = decorrelateFibers,
+            SpotFlops = 600.0 * 4 * 5, // a round stand-in: 600 per pixel of the 4 × 5 stamps
         };
+    }
+
+    /// <summary>
+    /// The spot count of a Gauss-Hermite PSF of degree ≤ 6 without tails is dominated by the per-pixel y sum (3 FLOPs
+    /// per GH degree) and the per-spot edge integrals (~100 FLOPs at each of the cols + rows + 2 edges): between 20 and
+    /// 150 FLOPs a stamp pixel — not the 600 an early estimate took, which made spots look like half the device's work.
+    /// </summary>
+    [Fact]
+    public void SpotFlops_OfTheSyntheticPsf_AreTensOfFlopsAPixel()
+    {
+        GaussHermitePsf psf = SmallFrame.Instance.Psf;
+        double perPixel = DeviceWorkModel.SpotFlops(psf) / (psf.StampRows * psf.StampCols);
+        Assert.InRange(psf.Coefficients.GhDegY, 0, 6);
+        Assert.InRange(perPixel, 20, 150);
     }
 
     /// <summary>

@@ -13,9 +13,10 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 /// differences are summation order and the factorisation's elimination order: the tolerances are those of two
 /// correct float64 solvers of the same systems, pull |Δflux|·√ivar &lt; 1e-10, ivar within 1e-12 relative and the
 /// resolution band within 1e-12 absolute (where the CPU's ivar &gt; 0), and identical masks. Where a case has
-/// ill-conditioned bins (bundle0: bins beside cosmic-ray hits and the CCD's last rows), two correct float64
-/// solvers differ by more than that: there the device must stay within 4× the CPU backend's own spread between
-/// its two LAPACKs (native and managed) on the same case, and the bins beyond 1e-10 in pull are counted.
+/// ill-conditioned bins (bundle0: 7 % of its bins differ by more than 1e-10 in pull between the CPU backend on
+/// native and on managed LAPACK, by up to 3e-7), two correct float64 solvers differ by more than that: there the
+/// device must stay within 4× the CPU backend's own spread between its two LAPACKs on the same case, and differ
+/// from the CPU beyond 1e-10 in no more bins than those two do.
 /// bundle0-nsub6 is the bundle0 image again, cut into 6 subbundles: the dense solver runs it in one mode only.
 /// </summary>
 [Collection("emulated device")]
@@ -91,12 +92,13 @@ public sealed class ReferenceCaseEmulationTests(ITestOutputHelper output)
         }
         Frame managed = CpuFrame(name, decorrelateFibers, LapackChoice.Managed, image, psf, options);
         var spread = FrameAgreement.Measure(managed, expected);
-        output.WriteLine($"  CPU managed vs native LAPACK: {spread}; {BinsBeyondPull(managed, expected, PullTolerance)} bins with pull > {PullTolerance:e0}");
+        int spreadBeyond = BinsBeyondPull(managed, expected, PullTolerance);
+        output.WriteLine($"  CPU managed vs native LAPACK: {spread}; {spreadBeyond} bins with pull > {PullTolerance:e0}");
         Assert.True(agreement.MaxPull < Math.Max(PullTolerance, 4 * spread.MaxPull), $"pull {agreement.MaxPull:e2}, CPU spread {spread.MaxPull:e2}");
         Assert.True(agreement.MaxIvarRelative < Math.Max(IvarTolerance, 4 * spread.MaxIvarRelative), $"ivar {agreement.MaxIvarRelative:e2}, CPU spread {spread.MaxIvarRelative:e2}");
         Assert.True(agreement.MaxResolution < Math.Max(ResolutionTolerance, 4 * spread.MaxResolution), $"resolution {agreement.MaxResolution:e2}, CPU spread {spread.MaxResolution:e2}");
-        // The ill-conditioned bins are few: the rest agree to the strict tolerance.
-        Assert.True(beyond < 0.001 * agreement.Bins, $"{beyond} of {agreement.Bins} bins beyond pull {PullTolerance:e0}");
+        // The device differs from the CPU in no more bins than the CPU's two LAPACKs differ from each other.
+        Assert.True(beyond <= spreadBeyond, $"{beyond} of {agreement.Bins} bins beyond pull {PullTolerance:e0}, CPU spread {spreadBeyond}");
     }
 
     /// <summary>The CPU backend's frame of a case in one mode on one LAPACK, extracted once per test run.</summary>
