@@ -82,15 +82,8 @@ extern "C" __global__ void band_normal_equations(
     double* row = band + ((gx_i64)p * N + r) * (KD + 1);
 
     double sumWeighted = 0.0, sumPixels = 0.0;
-    for (int q = lane; q < jw * jh; q += GX_WARP)
-    {
-        int X = jx0 + q % jw, Y = jy0 + q / jw;
-        double s = spotValues[sj * slot + (Y - symin[sj]) * stampCols + (X - sxmin[sj])];
-        gx_i64 pixel = (gx_i64)Y * npixx + X;
-        double ws = (double)weight[pixel] * s;
-        sumWeighted += ws;
-        sumPixels += ws * (double)image[pixel];
-    }
+    gx_stamp_sums(lane, GX_WARP, jx0, jy0, jw, jh, spotValues + sj * slot, sxmin[sj], symin[sj], stampCols, image, weight, npixx,
+        sumWeighted, sumPixels);
     sumWeighted = gx_group_sum(sumWeighted, GX_WARP);
     sumPixels = gx_group_sum(sumPixels, GX_WARP);
     if (lane == 0)

@@ -112,3 +112,21 @@ __device__ double gx_block_max(double v, double* scratch)
     __syncthreads();
     return total;
 }
+
+// This thread's share (pixels first, first + step, …) of Σ w·s and Σ w·s·p over a stamp clipped to
+// [x0, x0+width) × [y0, y0+height), the stamp's values starting at CCD (sx, sy): the right-hand side and the
+// fluxweight of one unknown (NormalEquations.AccumulateRightHandSide), summed further by the caller.
+__device__ void gx_stamp_sums(int first, int step, int x0, int y0, int width, int height,
+    const double* __restrict__ stamp, int sx, int sy, int stampCols,
+    const float* __restrict__ image, const float* __restrict__ weight, int npixx, double& sumWeighted, double& sumPixels)
+{
+    for (int q = first; q < width * height; q += step)
+    {
+        int X = x0 + q % width, Y = y0 + q / width;
+        double s = stamp[(Y - sy) * stampCols + (X - sx)];
+        gx_i64 pixel = (gx_i64)Y * npixx + X;
+        double ws = (double)weight[pixel] * s;
+        sumWeighted += ws;
+        sumPixels += ws * (double)image[pixel];
+    }
+}

@@ -72,15 +72,8 @@ extern "C" __global__ void normal_equations(
 
     // Right-hand side and fluxweight over j's clipped stamp.
     double sumWeighted = 0.0, sumPixels = 0.0;
-    for (int q = t; q < jw * jh; q += blockDim.x)
-    {
-        int X = jx0 + q % jw, Y = jy0 + q / jw;
-        double s = spotValues[sj * slot + (Y - symin[sj]) * stampCols + (X - sxmin[sj])];
-        gx_i64 pixel = (gx_i64)Y * npixx + X;
-        double ws = (double)weight[pixel] * s;
-        sumWeighted += ws;
-        sumPixels += ws * (double)image[pixel];
-    }
+    gx_stamp_sums(t, blockDim.x, jx0, jy0, jw, jh, spotValues + sj * slot, sxmin[sj], symin[sj], stampCols, image, weight, npixx,
+        sumWeighted, sumPixels);
     sumWeighted = gx_block_sum(sumWeighted, scratch);
     sumPixels = gx_block_sum(sumPixels, scratch);
     if (t == 0)

@@ -9,7 +9,8 @@ namespace GpuExtract.Cuda;
 /// <summary>
 /// The GPU backend (DESIGN §1.5, §5): per frame the pixels, weights and PSF coefficients are uploaded once and
 /// every spot is evaluated on the device in one launch; patches are then solved in large padded batches
-/// (<see cref="BatchSolver"/>), sized from free device memory and halved on out-of-memory. Patches whose
+/// (<see cref="BatchSolver"/>, by the band solver unless <see cref="CudaBackendOptions.Solver"/> says dense), sized from
+/// free device memory and halved on out-of-memory, in buffers kept from batch to batch (<see cref="DeviceWorkspace"/>). Patches whose
 /// Cholesky fails are solved on the CPU (the reference's clipped eigh), as is the rest of a frame when the
 /// device fails, with a warning, unless <see cref="CudaBackendOptions.FallbackToCpu"/> is false. Outputs equal
 /// the CPU backend's to rounding.
@@ -157,6 +158,10 @@ public sealed class CudaBackend : IExtractionBackend
             return;
         }
         DeviceSolver solver = reach is null ? DeviceSolver.Dense : DeviceSolver.Band;
+        if (_options.Solver == DeviceSolver.Band && reach is null)
+        {
+            _options.Log?.WriteLine("note: some fiber's spots do not advance in y with wavelength, so no band can be promised: this frame uses the dense device solver");
+        }
         var pending = new Queue<int[]>(PatchGroups.Cut(batch, BatchBudget(), _options.MaxBatchPatches, results.DiagonalCount, frame.DecorrelateFibers,
             _device.EigenWorkspaceBytes, solver, reach ?? 0));
         var batchSolver = new BatchSolver(_device, _deviceFrame, _workspace, StageTimes, _options.StageTiming);

@@ -43,6 +43,23 @@ public sealed class CommandLineSyntaxTests
     }
 
     [Fact]
+    public void DeviceSolver_IsListedByEveryExtractingCommand_AndTakesBandOrDense()
+    {
+        foreach (string command in (string[])["extract", "batch", "demo", "gpu-benchmark"])
+        {
+            var (helpCode, help, helpError) = CliRunner.Run(command, "--help");
+            Assert.True(helpCode == 0, helpError);
+            Assert.Matches(@"--device-solver <band\|dense>\s+how the GPU solves each patch", help);
+        }
+        var (code, stdout, stderr) = CliRunner.Run("extract", "-i", "a.fits", "-p", "b.fits", "-o", "c.fits", "--device-solver", "sparse");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("--device-solver", stderr);
+        Assert.Contains("sparse", stderr);
+    }
+
+    [Fact]
     public void UnknownOption_OfASubcommand_IsExitTwo()
     {
         var (code, stdout, stderr) = CliRunner.Run("psf", "spot", "--psf", "p.fits", "--fiber", "1", "--wavelength", "6000", "--bogus");

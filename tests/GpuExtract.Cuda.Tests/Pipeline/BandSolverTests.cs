@@ -6,34 +6,13 @@ namespace GpuExtract.Cuda.Tests.Pipeline;
 
 /// <summary>
 /// What the band solver adds beyond agreeing with the CPU on whole frames (ReferenceCaseEmulationTests): the
-/// spots' reach that sizes the band, the memory it saves, the workspace that makes later batches allocate
+/// spots' reach that sizes the band (the kernel against the host's <see cref="SpotReach.Compute"/>, itself tested
+/// against a brute-force pair search), the memory it saves, the workspace that makes later batches allocate
 /// nothing, and a bundle with masked CCD columns and an injected factorisation failure.
 /// </summary>
 [Collection("emulated device")]
 public sealed class BandSolverTests(ITestOutputHelper output)
 {
-    /// <summary>The reach by brute force over every pair of spots: max |g1 − g2| over overlapping non-empty rectangles, |f1 − f2| &lt; span.</summary>
-    private static int BruteForceReach(int[] xmin, int[] ymin, int[] rows, int[] cols, int nfiber, int ngrid, int span)
-    {
-        int reach = 0;
-        for (int a = 0; a < nfiber * ngrid; a++)
-        {
-            for (int b = 0; b < nfiber * ngrid; b++)
-            {
-                if (rows[a] == 0 || cols[a] == 0 || rows[b] == 0 || cols[b] == 0 || Math.Abs(a / ngrid - b / ngrid) >= span)
-                {
-                    continue;
-                }
-                bool overlap = xmin[a] < xmin[b] + cols[b] && xmin[b] < xmin[a] + cols[a] && ymin[a] < ymin[b] + rows[b] && ymin[b] < ymin[a] + rows[a];
-                if (overlap && a != b)
-                {
-                    reach = Math.Max(reach, Math.Abs(a % ngrid - b % ngrid));
-                }
-            }
-        }
-        return reach;
-    }
-
     /// <summary>spot_reach on the emulated device: (reach, unordered flag).</summary>
     private static (int Reach, int Unordered) KernelReach(int[] xmin, int[] ymin, int[] rows, int[] cols, int nfiber, int ngrid, int span)
     {
@@ -57,7 +36,7 @@ public sealed class BandSolverTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void SpotReach_EqualsABruteForceSearch_OnTheSmallFramesSpots()
+    public void SpotReachKernel_EqualsTheHostsReach_OnTheSmallFramesSpots()
     {
         KernelEmulator.SkipIfUnavailable();
         SmallFrame small = SmallFrame.Instance;
@@ -66,9 +45,9 @@ public sealed class BandSolverTests(ITestOutputHelper output)
         int ngrid = plan.GridWavelengths.Length;
         foreach (int span in (int[])[1, 2, 4, 8])
         {
-            int expected = BruteForceReach(spots.XMin, spots.YMin, spots.Rows, spots.Cols, 8, ngrid, span);
+            int? expected = SpotReach.Compute(spots.XMin, spots.YMin, spots.Rows, spots.Cols, 8, ngrid, span);
             var (reach, unordered) = KernelReach(spots.XMin, spots.YMin, spots.Rows, spots.Cols, 8, ngrid, span);
-            output.WriteLine($"span {span}: reach {reach} (brute force {expected}), {ngrid} grid wavelengths");
+            output.WriteLine($"span {span}: reach {reach} (host {expected}), {ngrid} grid wavelengths");
             Assert.Equal(0, unordered);
             Assert.Equal(expected, reach);
             Assert.True(reach > 0);
@@ -80,7 +59,7 @@ public sealed class BandSolverTests(ITestOutputHelper output)
     {
         KernelEmulator.SkipIfUnavailable();
         // 3 fibers × 12 grid steps of 5 × 7 spots, y advancing 2 pixels a step; fiber 2's trace is 6 pixels lower,
-        // so its spot g overlaps fiber 1's spots up to g + 6 steps away; fiber 0 is 30 columns away from the others.
+        // so its spot g overlaps fiber 1's spots up to 6 steps away; fiber 0 is 30 columns away from the others.
         const int Fibers = 3, Grid = 12;
         var xmin = new int[Fibers * Grid];
         var ymin = new int[Fibers * Grid];
@@ -100,16 +79,18 @@ public sealed class BandSolverTests(ITestOutputHelper output)
         rows[1 * Grid + 7] = 0; // an empty spot inside fiber 1 (off the CCD): skipped, not an end of the scan
         foreach (int span in (int[])[1, 2, 3])
         {
-            int expected = BruteForceReach(xmin, ymin, rows, cols, Fibers, Grid, span);
+            int? expected = SpotReach.Compute(xmin, ymin, rows, cols, Fibers, Grid, span);
             var (reach, unordered) = KernelReach(xmin, ymin, rows, cols, Fibers, Grid, span);
-            output.WriteLine($"span {span}: reach {reach}, brute force {expected}");
+            output.WriteLine($"span {span}: reach {reach}, host {expected}");
             Assert.Equal(0, unordered);
             Assert.Equal(expected, reach);
         }
-        Assert.Equal(6, BruteForceReach(xmin, ymin, rows, cols, Fibers, Grid, 2));
-        // A fiber whose spots go back up in y breaks the scan's premise: flagged, whatever the reach says.
+        // Worked by hand: fiber 2's spot g (rows 2g−6 … 2g) meets fiber 1's spots g − 6 … g (spot g − 6: rows 2g−12 … 2g−6).
+        Assert.Equal(6, KernelReach(xmin, ymin, rows, cols, Fibers, Grid, 2).Reach);
+        // A fiber whose spots go back up in y breaks the scan's premise: flagged, as the host returns null.
         ymin[2 * Grid + 5] = ymin[2 * Grid + 4] - 1;
         Assert.Equal(1, KernelReach(xmin, ymin, rows, cols, Fibers, Grid, 2).Unordered);
+        Assert.Null(SpotReach.Compute(xmin, ymin, rows, cols, Fibers, Grid, 2));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using GpuExtract.Core.Formats;
-using GpuExtract.Core.Psf;
 using GpuExtract.Core.Validation;
-using GpuExtract.Testing;
 
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
@@ -40,30 +38,16 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData("small", "small-preproc.fits.gz", "small-frame-specter.fits", 0, 5, 6200.0, 6400.0, 5, false)]
-    [InlineData("small-decorr", "small-preproc.fits.gz", "small-decorr-frame-specter.fits", 0, 5, 6200.0, 6400.0, 5, true)]
-    [InlineData("bundle0", "bundle0-preproc.fits.gz", "bundle0-frame-specter.fits", 0, 25, 5760.0, 7620.0, 5, false)]
-    [InlineData("bundle0-nsub6", "bundle0-preproc.fits.gz", "bundle0-nsub6-frame-specter.fits", 0, 25, 5760.0, 7620.0, 6, false)]
-    public void ReferenceCase_MatchesTheCpuBackendAndSpecter(string name, string preproc, string reference, int specMin, int nspec,
-        double wmin, double wmax, int nsubbundles, bool decorrelate)
+    [InlineData("small")]
+    [InlineData("small-decorr")]
+    [InlineData("bundle0")]
+    [InlineData("bundle0-nsub6")]
+    public void ReferenceCase_MatchesTheCpuBackendAndSpecter(string name)
     {
         SkipWithoutGpu();
-        string? imagePath = TestEnvironment.SharedFile($"reference/{preproc}", out string why);
-        Skip.If(imagePath is null, why);
-        string? referencePath = TestEnvironment.SharedFile($"reference/{reference}", out why);
-        Skip.If(referencePath is null, why);
-        string? psfPath = TestEnvironment.SharedFile("data/psf-r0-00051060.fits", out why);
-        Skip.If(psfPath is null, why);
-        PreprocImage image = PreprocImage.Read(imagePath!);
-        GaussHermitePsf psf = GaussHermitePsf.Load(psfPath!);
-        var options = new ExtractionOptions
-        {
-            Wavelengths = ExtractionOptions.LinearGrid(wmin, wmax, 0.8),
-            SpecMin = specMin,
-            NSpec = nspec,
-            NSubBundles = nsubbundles,
-            DecorrelateFibers = decorrelate,
-        };
+        ReferenceCase reference = ReferenceCase.Named(name);
+        var (image, psf) = reference.Load();
+        ExtractionOptions options = reference.Options(reference.DecorrelateFibers);
         using var cpu = CpuReference.Backend(Environment.ProcessorCount);
         Frame expected = FrameExtraction.Run(image, psf, options, cpu).Frame;
         using CudaBackend gpu = OpenGpu();
@@ -74,7 +58,7 @@ public sealed class GpuPipelineTests(ITestOutputHelper output)
 
         // As the CPU engine is held to specter: pull < 0.01 for 99.9 % of bins and < 0.02 for all, ivar within 1e-3
         // relative and resolution within 1e-4 absolute where ivar_ref > 0.
-        Frame specter = FrameFile.Read(referencePath!);
+        Frame specter = reference.LoadSpecterFrame();
         FrameAgreement vsSpecter = FrameAgreement.Measure(actual, specter);
         double below = vsSpecter.FractionPullBelow001;
         output.WriteLine($"{name}: GPU vs specter: {below:P3} of pulls < 0.01, max pull {vsSpecter.MaxPull:e2}, ivar rel {vsSpecter.MaxIvarRelative:e2}, resolution {vsSpecter.MaxResolution:e2}");

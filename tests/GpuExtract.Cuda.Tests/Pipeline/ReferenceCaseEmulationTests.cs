@@ -2,7 +2,6 @@ using System.Diagnostics;
 using GpuExtract.Core.Formats;
 using GpuExtract.Core.Psf;
 using GpuExtract.Core.Validation;
-using GpuExtract.Testing;
 
 namespace GpuExtract.Cuda.Tests.Pipeline;
 
@@ -51,27 +50,9 @@ public sealed class ReferenceCaseEmulationTests(ITestOutputHelper output)
     {
         KernelEmulator.SkipIfUnavailable();
         // small-decorr is the small case with decorrelation: here every case runs in both modes.
-        (string preproc, int nspec, double wmin, double wmax, int nsubbundles) = name switch
-        {
-            "small" => ("small-preproc.fits.gz", 5, 6200.0, 6400.0, 5),
-            "bundle0" => ("bundle0-preproc.fits.gz", 25, 5760.0, 7620.0, 5),
-            _ => ("bundle0-preproc.fits.gz", 25, 5760.0, 7620.0, 6),
-        };
-        string? imagePath = TestEnvironment.SharedFile($"reference/{preproc}", out string why);
-        Skip.If(imagePath is null, why);
-        string? psfPath = TestEnvironment.SharedFile("data/psf-r0-00051060.fits", out why);
-        Skip.If(psfPath is null, why);
-        PreprocImage image = PreprocImage.Read(imagePath!);
-        GaussHermitePsf psf = GaussHermitePsf.Load(psfPath!);
-        var options = new ExtractionOptions
-        {
-            Wavelengths = ExtractionOptions.LinearGrid(wmin, wmax, 0.8),
-            SpecMin = 0,
-            NSpec = nspec,
-            NSubBundles = nsubbundles,
-            DecorrelateFibers = decorrelateFibers,
-            ComputeModel = false,
-        };
+        ReferenceCase reference = ReferenceCase.Named(name);
+        var (image, psf) = reference.Load();
+        ExtractionOptions options = reference.Options(decorrelateFibers, computeModel: false);
         Frame expected = CpuFrame(name, decorrelateFibers, LapackChoice.Auto, image, psf, options);
         using var device = new EmulatedDevice();
         using var gpu = new CudaBackend(device, new CudaBackendOptions { FallbackBackend = () => CpuReference.Backend(2), FallbackToCpu = false, Solver = solver });
