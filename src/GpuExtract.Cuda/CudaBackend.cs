@@ -10,7 +10,7 @@ namespace GpuExtract.Cuda;
 /// The GPU backend (DESIGN §1.5, §5): per frame the pixels, weights and PSF coefficients are uploaded once and
 /// every spot is evaluated on the device in one launch; patches are then solved in large padded batches
 /// (<see cref="BatchSolver"/>, by the band solver unless <see cref="CudaBackendOptions.Solver"/> says dense), sized from
-/// free device memory and halved on out-of-memory, in buffers kept from batch to batch (<see cref="DeviceWorkspace"/>). Patches whose
+/// free device memory and halved on out-of-memory, in buffers kept from batch to batch and frame to frame (<see cref="DeviceWorkspace"/>: one for the frame's pixels and spots, one for the batches). Patches whose
 /// Cholesky fails are solved on the CPU (the reference's clipped eigh), as is the rest of a frame when the
 /// device fails, with a warning, unless <see cref="CudaBackendOptions.FallbackToCpu"/> is false. Outputs equal
 /// the CPU backend's to rounding.
@@ -21,6 +21,7 @@ public sealed class CudaBackend : IExtractionBackend
     private readonly CudaBackendOptions _options;
     private readonly CpuPatchFallback _cpu;
     private readonly DeviceWorkspace _workspace;
+    private readonly DeviceWorkspace _frameWorkspace;
     private DeviceFrame? _deviceFrame;
     private FrameInput? _frame;
     private bool _deviceFailed;
@@ -40,6 +41,7 @@ public sealed class CudaBackend : IExtractionBackend
         }
         _cpu = new CpuPatchFallback(options.FallbackBackend ?? throw new ArgumentException("FallbackBackend is required", nameof(options)));
         _workspace = new DeviceWorkspace(device);
+        _frameWorkspace = new DeviceWorkspace(device);
     }
 
     /// <summary>
@@ -103,7 +105,6 @@ public sealed class CudaBackend : IExtractionBackend
     {
         ArgumentNullException.ThrowIfNull(frame);
         frame.RequirePixelCounts();
-        _deviceFrame?.Dispose();
         _deviceFrame = null;
         _frame = frame;
         if (_deviceFailed)
@@ -112,7 +113,7 @@ public sealed class CudaBackend : IExtractionBackend
         }
         try
         {
-            _deviceFrame = DeviceFrame.Upload(_device, frame, StageTimes);
+            _deviceFrame = DeviceFrame.Upload(_device, _frameWorkspace, frame, StageTimes);
         }
         catch (CudaException error) when (_options.FallbackToCpu)
         {
@@ -253,16 +254,16 @@ public sealed class CudaBackend : IExtractionBackend
     {
         _deviceFailed = true;
         _workspace.Release();
+        _frameWorkspace.Release();
         _options.Log?.WriteLine($"warning: the GPU failed {when} ({error.Message}); finishing on the CPU");
-        _deviceFrame?.Dispose();
         _deviceFrame = null;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _deviceFrame?.Dispose();
         _deviceFrame = null;
+        _frameWorkspace.Dispose();
         _workspace.Dispose();
         _device.Dispose();
     }

@@ -7,18 +7,22 @@ namespace GpuExtract.Cuda.Pipeline;
 /// <summary>
 /// What stays on the device for a whole frame: the pixels and weights (cleaned as PatchStamps.LoadPixels cleans
 /// them: 0 where unusable) and every spot of the frame, evaluated once in one launch (DESIGN §1.5 point 3), in
-/// <see cref="SpotTable"/>'s layout: spot (fiber, grid g) at index (fiber − FiberStart)·ngrid + g.
+/// <see cref="SpotTable"/>'s layout: spot (fiber, grid g) at index (fiber − FiberStart)·ngrid + g. Its buffers are
+/// the named buffers of a <see cref="DeviceWorkspace"/> kept for frames (apart from the batches' one, whose held
+/// memory counts towards the batch budget): the next frame of the same size overwrites them without allocating.
 /// </summary>
-internal sealed class DeviceFrame : IDisposable
+internal sealed class DeviceFrame
 {
     private const int ReachBlock = 128;
 
     private readonly IComputeDevice _device;
+    private readonly DeviceWorkspace _workspace;
     private readonly Dictionary<int, int?> _reach = [];
 
-    private DeviceFrame(IComputeDevice device, FrameInput frame)
+    private DeviceFrame(IComputeDevice device, DeviceWorkspace workspace, FrameInput frame)
     {
         _device = device;
+        _workspace = workspace;
         Frame = frame;
         StampRows = frame.Psf.StampRows;
         StampCols = frame.Psf.StampCols;
@@ -54,7 +58,7 @@ internal sealed class DeviceFrame : IDisposable
     /// <summary>
     /// The frame's reach for patches of up to <paramref name="fiberSpan"/> fibers: the most grid steps between two
     /// spots of fibers less than <paramref name="fiberSpan"/> apart that overlap, computed on the device
-    /// (kernels/band.cu spot_reach, mirroring the host's <c>SpotReach.Compute</c>) and kept for the frame; null when some
+    /// (kernels/band.cu spot_reach, mirroring <see cref="SpotReach.Compute"/>) and kept for the frame; null when some
     /// fiber's spots do not advance in y with wavelength, where no band can be promised (the dense solver then runs).
     /// </summary>
     public int? Reach(int fiberSpan)
@@ -66,20 +70,13 @@ internal sealed class DeviceFrame : IDisposable
         int? reach = 0;
         if (SpotCount > 0)
         {
-            DevicePointer result = _device.Allocate(2 * sizeof(int));
-            try
-            {
-                _device.Clear(result, 2 * sizeof(int));
-                _device.Launch("spot_reach", new Dim3((int)((SpotCount + ReachBlock - 1) / ReachBlock)), new Dim3(ReachBlock), 0, new KernelArguments()
-                    .Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols).Add(Frame.FiberCount).Add(Frame.GridWavelengths.Length).Add(fiberSpan).Add(result));
-                Span<int> values = stackalloc int[2];
-                _device.Download<int>(result, values);
-                reach = values[1] != 0 ? null : values[0];
-            }
-            finally
-            {
-                _device.Free(result);
-            }
+            DevicePointer result = _workspace.Take("frame.reach", 2, sizeof(int));
+            _device.Clear(result, 2 * sizeof(int));
+            _device.Launch("spot_reach", new Dim3((int)((SpotCount + ReachBlock - 1) / ReachBlock)), new Dim3(ReachBlock), 0, new KernelArguments()
+                .Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols).Add(Frame.FiberCount).Add(Frame.GridWavelengths.Length).Add(fiberSpan).Add(result));
+            Span<int> values = stackalloc int[2];
+            _device.Download<int>(result, values);
+            reach = values[1] != 0 ? null : values[0];
         }
         _reach[fiberSpan] = reach;
         return reach;
@@ -88,29 +85,21 @@ internal sealed class DeviceFrame : IDisposable
     /// <summary>Device memory held [bytes].</summary>
     public long Bytes => 2L * Frame.NPixX * Frame.NPixY * sizeof(float) + SpotCount * (StampRows * StampCols * sizeof(double) + 4 * sizeof(int));
 
-    /// <summary>Uploads <paramref name="frame"/>'s pixels and evaluates its spots on <paramref name="device"/>.</summary>
-    public static DeviceFrame Upload(IComputeDevice device, FrameInput frame, DeviceStageTimes times)
+    /// <summary>Uploads <paramref name="frame"/>'s pixels and evaluates its spots on <paramref name="device"/>, in <paramref name="workspace"/>'s buffers.</summary>
+    public static DeviceFrame Upload(IComputeDevice device, DeviceWorkspace workspace, FrameInput frame, DeviceStageTimes times)
     {
-        var result = new DeviceFrame(device, frame);
-        try
-        {
-            result.UploadPixels(times);
-            result.EvaluateSpots(times);
-            return result;
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
+        var result = new DeviceFrame(device, workspace, frame);
+        result.UploadPixels(times);
+        result.EvaluateSpots(times);
+        return result;
     }
 
     private void UploadPixels(DeviceStageTimes times)
     {
         long start = DeviceStageTimes.Now();
         long pixels = (long)Frame.NPixX * Frame.NPixY;
-        Image = _device.Allocate(pixels * sizeof(float));
-        Weight = _device.Allocate(pixels * sizeof(float));
+        Image = _workspace.Take("frame.image", pixels, sizeof(float));
+        Weight = _workspace.Take("frame.weight", pixels, sizeof(float));
         _device.Upload<float>(Frame.Image, Image);
         _device.Upload<float>(Frame.Weight, Weight);
         _device.Launch("clean_pixels", new Dim3((int)((pixels + 255) / 256)), new Dim3(256), 0,
@@ -125,67 +114,33 @@ internal sealed class DeviceFrame : IDisposable
         GaussHermitePsf psf = Frame.Psf;
         var tables = SpotTables.For(psf, Frame.FiberStart, Frame.FiberCount);
         int ngrid = Frame.GridWavelengths.Length;
-        SpotValues = _device.Allocate(SpotCount * StampRows * StampCols * sizeof(double));
-        SpotXMin = _device.Allocate(SpotCount * sizeof(int));
-        SpotYMin = _device.Allocate(SpotCount * sizeof(int));
-        SpotRows = _device.Allocate(SpotCount * sizeof(int));
-        SpotCols = _device.Allocate(SpotCount * sizeof(int));
+        SpotValues = _workspace.Take("frame.spotvalues", SpotCount * StampRows * StampCols, sizeof(double));
+        SpotXMin = _workspace.Take("frame.spotxmin", SpotCount, sizeof(int));
+        SpotYMin = _workspace.Take("frame.spotymin", SpotCount, sizeof(int));
+        SpotRows = _workspace.Take("frame.spotrows", SpotCount, sizeof(int));
+        SpotCols = _workspace.Take("frame.spotcols", SpotCount, sizeof(int));
         if (SpotCount == 0)
         {
             return;
         }
-        var inputs = new List<DevicePointer>();
-        try
-        {
-            DevicePointer Put(double[] values)
-            {
-                DevicePointer p = _device.Allocate(Math.Max(1, values.Length) * (long)sizeof(double));
-                inputs.Add(p);
-                _device.Upload<double>(values, p);
-                return p;
-            }
-            DevicePointer grid = Put(Frame.GridWavelengths);
-            DevicePointer xcoef = Put(tables.XCoefficients);
-            DevicePointer ycoef = Put(tables.YCoefficients);
-            DevicePointer pcoef = Put(tables.ParameterCoefficients);
-            DevicePointer coverage = Put(tables.Coverage);
-            var arguments = new KernelArguments()
-                .Add(grid).Add(ngrid).Add(Frame.FiberCount)
-                .Add(xcoef).Add(tables.XCoefficientCount).Add(tables.XDomain.Min).Add(tables.XDomain.Max)
-                .Add(ycoef).Add(tables.YCoefficientCount).Add(tables.YDomain.Min).Add(tables.YDomain.Max)
-                .Add(pcoef).Add(tables.ParameterCoefficientCount).Add(tables.ParameterCount).Add(psf.WaveMin).Add(psf.WaveMax)
-                .Add(coverage)
-                .Add(psf.HalfSizeX).Add(psf.HalfSizeY).Add(psf.GhDegX).Add(psf.GhDegY).Add(psf.NPixX).Add(psf.NPixY)
-                .Add(SpotValues).Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols);
-            // One block per spot, 2^20 per grid row (grid.y counts the rows).
-            const int RowLength = 1 << 20;
-            var gridSize = SpotCount <= RowLength ? new Dim3((int)SpotCount) : new Dim3(RowLength, (int)((SpotCount + RowLength - 1) / RowLength));
-            _device.Launch("evaluate_spots", gridSize, new Dim3(SpotTables.BlockSize), tables.SharedBytes(psf), arguments);
-            _device.Synchronize("evaluate_spots");
-        }
-        finally
-        {
-            foreach (DevicePointer p in inputs)
-            {
-                _device.Free(p);
-            }
-        }
+        DevicePointer grid = _workspace.Upload<double>("frame.grid", Frame.GridWavelengths);
+        DevicePointer xcoef = _workspace.Upload<double>("frame.xcoef", tables.XCoefficients);
+        DevicePointer ycoef = _workspace.Upload<double>("frame.ycoef", tables.YCoefficients);
+        DevicePointer pcoef = _workspace.Upload<double>("frame.pcoef", tables.ParameterCoefficients);
+        DevicePointer coverage = _workspace.Upload<double>("frame.coverage", tables.Coverage);
+        var arguments = new KernelArguments()
+            .Add(grid).Add(ngrid).Add(Frame.FiberCount)
+            .Add(xcoef).Add(tables.XCoefficientCount).Add(tables.XDomain.Min).Add(tables.XDomain.Max)
+            .Add(ycoef).Add(tables.YCoefficientCount).Add(tables.YDomain.Min).Add(tables.YDomain.Max)
+            .Add(pcoef).Add(tables.ParameterCoefficientCount).Add(tables.ParameterCount).Add(psf.WaveMin).Add(psf.WaveMax)
+            .Add(coverage)
+            .Add(psf.HalfSizeX).Add(psf.HalfSizeY).Add(psf.GhDegX).Add(psf.GhDegY).Add(psf.NPixX).Add(psf.NPixY)
+            .Add(SpotValues).Add(SpotXMin).Add(SpotYMin).Add(SpotRows).Add(SpotCols);
+        // One block per spot, 2^20 per grid row (grid.y counts the rows).
+        const int RowLength = 1 << 20;
+        var gridSize = SpotCount <= RowLength ? new Dim3((int)SpotCount) : new Dim3(RowLength, (int)((SpotCount + RowLength - 1) / RowLength));
+        _device.Launch("evaluate_spots", gridSize, new Dim3(SpotTables.BlockSize), tables.SharedBytes(psf), arguments);
+        _device.Synchronize("evaluate_spots");
         times.Add(DeviceStage.Spots, start, DeviceWorkModel.SpotFlops(psf) * SpotCount);
-    }
-
-    public void Dispose()
-    {
-        foreach (DevicePointer p in (DevicePointer[])[Image, Weight, SpotValues, SpotXMin, SpotYMin, SpotRows, SpotCols])
-        {
-            try
-            {
-                _device.Free(p);
-            }
-            catch (Native.CudaException)
-            {
-                // A failed device may refuse to free; nothing more can be done for this memory.
-            }
-        }
-        Image = Weight = SpotValues = SpotXMin = SpotYMin = SpotRows = SpotCols = DevicePointer.Null;
     }
 }

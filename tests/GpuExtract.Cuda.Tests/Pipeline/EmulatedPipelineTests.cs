@@ -49,7 +49,8 @@ public sealed class EmulatedPipelineTests(ITestOutputHelper output)
         SpotTable expected = small.Psf.EvaluateSpots(0, 8, plan.GridWavelengths, 2);
         using var device = new EmulatedDevice();
         var times = new DeviceStageTimes();
-        using var onDevice = DeviceFrame.Upload(device, frame, times);
+        using var workspace = new DeviceWorkspace(device);
+        DeviceFrame onDevice = DeviceFrame.Upload(device, workspace, frame, times);
         int count = expected.Count;
         var xmin = new int[count];
         var ymin = new int[count];
