@@ -157,12 +157,7 @@ extern "C" __global__ void band_regularize(
     double* a = band + (gx_i64)p * N * (KD + 1);
     const double* fw = fluxWeight + (gx_i64)p * N;
 
-    double maxWeight = 0.0;
-    for (int j = t; j < N; j += blockDim.x)
-    {
-        if (j / NW < nf && j % NW < nw) maxWeight = gx_max_nan(maxWeight, fw[j]);
-    }
-    maxWeight = gx_block_max(maxWeight, scratch);
+    double maxWeight = gx_patch_max_fluxweight(d, N, NW, fw, scratch);
     if (!(maxWeight > 0))
     {
         for (gx_i64 q = t; q < (gx_i64)N * (KD + 1); q += blockDim.x) a[q] = q % (KD + 1) == KD ? 1.0 : 0.0;

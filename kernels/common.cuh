@@ -130,3 +130,17 @@ __device__ void gx_stamp_sums(int first, int step, int x0, int y0, int width, in
         sumPixels += ws * (double)image[pixel];
     }
 }
+
+// The largest fluxweight of a patch's own unknowns (its padding left out), NaN-propagating, over the block: the
+// max behind the reference's minweight (NormalEquations.Regularize). d is the patch's descriptor, fw its N
+// fluxweights; scratch holds blockDim.x doubles. Every thread gets it.
+__device__ double gx_patch_max_fluxweight(const int* d, int N, int NW, const double* fw, double* scratch)
+{
+    const int nf = d[P_NFIBER], nw = d[P_NWAVE];
+    double largest = 0.0;
+    for (int j = threadIdx.x; j < N; j += blockDim.x)
+    {
+        if (j / NW < nf && j % NW < nw) largest = gx_max_nan(largest, fw[j]);
+    }
+    return gx_block_max(largest, scratch);
+}

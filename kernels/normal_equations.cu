@@ -126,12 +126,7 @@ extern "C" __global__ void regularize_patches(
     double* a = icov + (gx_i64)p * N * N;
     const double* fw = fluxWeight + (gx_i64)p * N;
 
-    double maxWeight = 0.0;
-    for (int j = t; j < N; j += blockDim.x)
-    {
-        if (j / NW < nf && j % NW < nw) maxWeight = gx_max_nan(maxWeight, fw[j]);
-    }
-    maxWeight = gx_block_max(maxWeight, scratch);
+    double maxWeight = gx_patch_max_fluxweight(d, N, NW, fw, scratch);
     if (!(maxWeight > 0))
     {
         for (gx_i64 q = t; q < (gx_i64)N * N; q += blockDim.x) a[q] = (q % (N + 1) == 0) ? 1.0 : 0.0;
