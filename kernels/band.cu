@@ -142,55 +142,6 @@ extern "C" __global__ void band_normal_equations(
     if (lane == 0 && widest > 0) atomicMax(bandwidth + p, widest);
 }
 
-// Per patch (one block each), on the band: the reference's regularisation of the diagonal, the padding
-// unknowns' diagonal set to the patch's largest diagonal, and a patch with no usable pixel marked STATUS_EMPTY
-// with iCov = I, y = 0 — exactly regularize_patches, whose comment gives the reasons.
-extern "C" __global__ void band_regularize(
-    const int* __restrict__ patches, int N, int NW, int KD, double regularize,
-    double* __restrict__ band, double* __restrict__ y, const double* __restrict__ fluxWeight, int* __restrict__ status)
-{
-    __shared__ double scratch[GX_BLOCK];
-    const int p = blockIdx.x;
-    const unsigned t = threadIdx.x;
-    const int* d = patches + p * P_FIELDS;
-    const int nf = d[P_NFIBER], nw = d[P_NWAVE], NF = N / NW;
-    double* a = band + (gx_i64)p * N * (KD + 1);
-    const double* fw = fluxWeight + (gx_i64)p * N;
-
-    double maxWeight = gx_patch_max_fluxweight(d, N, NW, fw, scratch);
-    if (!(maxWeight > 0))
-    {
-        for (gx_i64 q = t; q < (gx_i64)N * (KD + 1); q += blockDim.x) a[q] = q % (KD + 1) == KD ? 1.0 : 0.0;
-        for (int j = t; j < N; j += blockDim.x) y[(gx_i64)p * N + j] = 0.0;
-        if (t == 0) status[p] = STATUS_EMPTY;
-        return;
-    }
-    double minWeight = 1e-4 * maxWeight;
-    double largest = 0.0;
-    for (int j = t; j < N; j += blockDim.x)
-    {
-        if (j / NW < nf && j % NW < nw)
-        {
-            int r = (j % NW) * NF + j / NW;
-            double reg = fw[j] < minWeight ? minWeight - fw[j] : regularize;
-            double diagonal = GX_BAND(a, KD, r, r) + reg * reg;
-            GX_BAND(a, KD, r, r) = diagonal;
-            largest = gx_max_nan(largest, diagonal);
-        }
-    }
-    largest = gx_block_max(largest, scratch);
-    double pad = gx_finite(largest) && largest > 0 ? largest : 1.0;
-    for (int j = t; j < N; j += blockDim.x)
-    {
-        if (!(j / NW < nf && j % NW < nw))
-        {
-            int r = (j % NW) * NF + j / NW;
-            GX_BAND(a, KD, r, r) = pad;
-        }
-    }
-    if (t == 0) status[p] = STATUS_OK;
-}
-
 // The dense N × N iCov (fiber-major, column-major, both triangles) of each patch from its band, for noise
 // decorrelation's eigh of the whole iCov. Grid (N, P): one column per block.
 extern "C" __global__ void band_to_dense(int N, int NW, int KD, const double* __restrict__ band, double* __restrict__ dense)

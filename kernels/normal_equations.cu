@@ -109,13 +109,22 @@ extern "C" __global__ void normal_equations(
     }
 }
 
+// Where unknown j's diagonal lies in its patch's iCov: KD < 0, the dense N × N matrix of the dense solver; KD ≥ 0,
+// the N × (KD+1) wavelength-major lower band of the band solver (kernels/band.cu), at the end of row
+// pos(j) = (j % NW)·NF + j / NW.
+__device__ __forceinline__ gx_i64 gx_diagonal_at(int j, int N, int NW, int KD)
+{
+    return KD < 0 ? (gx_i64)j * (N + 1) : ((gx_i64)(j % NW) * (N / NW) + j / NW) * (KD + 1) + KD;
+}
+
 // Per patch (one block each): the reference's regularisation (NormalEquations.Regularize) on the diagonal,
 // r_j = minweight − fluxweight_j where fluxweight_j < minweight (= 1e-4·max fluxweight), else `regularize`;
 // the padding unknowns' diagonal set to c = the largest diagonal of the patch's own unknowns (c ≤ λmax of iCov
 // and 1/c ≤ λmax of every block of iCov⁻¹, so padding never changes an eigenvalue clipping threshold); and a
-// patch with no usable pixel (max fluxweight not > 0) marked STATUS_EMPTY with iCov = I, y = 0.
+// patch with no usable pixel (max fluxweight not > 0) marked STATUS_EMPTY with iCov = I, y = 0. On either
+// storage of iCov (gx_diagonal_at): KD < 0 for the dense solver, the band's half-width for the band solver.
 extern "C" __global__ void regularize_patches(
-    const int* __restrict__ patches, int N, int NW, double regularize,
+    const int* __restrict__ patches, int N, int NW, int KD, double regularize,
     double* __restrict__ icov, double* __restrict__ y, const double* __restrict__ fluxWeight, int* __restrict__ status)
 {
     __shared__ double scratch[GX_BLOCK];
@@ -123,13 +132,15 @@ extern "C" __global__ void regularize_patches(
     unsigned t = threadIdx.x;
     const int* d = patches + p * P_FIELDS;
     const int nf = d[P_NFIBER], nw = d[P_NWAVE];
-    double* a = icov + (gx_i64)p * N * N;
+    const gx_i64 size = KD < 0 ? (gx_i64)N * N : (gx_i64)N * (KD + 1);
+    double* a = icov + p * size;
     const double* fw = fluxWeight + (gx_i64)p * N;
 
     double maxWeight = gx_patch_max_fluxweight(d, N, NW, fw, scratch);
     if (!(maxWeight > 0))
     {
-        for (gx_i64 q = t; q < (gx_i64)N * N; q += blockDim.x) a[q] = (q % (N + 1) == 0) ? 1.0 : 0.0;
+        const gx_i64 stride = KD < 0 ? N + 1 : KD + 1, first = KD < 0 ? 0 : KD;
+        for (gx_i64 q = t; q < size; q += blockDim.x) a[q] = q % stride == first ? 1.0 : 0.0;
         for (int j = t; j < N; j += blockDim.x) y[(gx_i64)p * N + j] = 0.0;
         if (t == 0) status[p] = STATUS_EMPTY;
         return;
@@ -141,8 +152,8 @@ extern "C" __global__ void regularize_patches(
         if (j / NW < nf && j % NW < nw)
         {
             double r = fw[j] < minWeight ? minWeight - fw[j] : regularize;
-            double diagonal = a[(gx_i64)j * N + j] + r * r;
-            a[(gx_i64)j * N + j] = diagonal;
+            double diagonal = a[gx_diagonal_at(j, N, NW, KD)] + r * r;
+            a[gx_diagonal_at(j, N, NW, KD)] = diagonal;
             largest = gx_max_nan(largest, diagonal);
         }
     }
@@ -150,7 +161,7 @@ extern "C" __global__ void regularize_patches(
     double pad = gx_finite(largest) && largest > 0 ? largest : 1.0;
     for (int j = t; j < N; j += blockDim.x)
     {
-        if (!(j / NW < nf && j % NW < nw)) a[(gx_i64)j * N + j] = pad;
+        if (!(j / NW < nf && j % NW < nw)) a[gx_diagonal_at(j, N, NW, KD)] = pad;
     }
     if (t == 0) status[p] = STATUS_OK;
 }

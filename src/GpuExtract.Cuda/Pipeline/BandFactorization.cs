@@ -43,7 +43,7 @@ internal sealed class BandFactorization(IComputeDevice device, DeviceFrame frame
             .Add(frame.SpotValues).Add(frame.SpotXMin).Add(frame.SpotYMin).Add(frame.StampRows).Add(frame.StampCols)
             .Add(frame.Image).Add(frame.Weight).Add(b.Rect).Add(b.Spot)
             .Add(_band).Add(b.Y).Add(b.FluxWeight).Add(_bandwidth));
-        device.Launch("band_regularize", new Dim3(b.P), new Dim3(Block), 0, new KernelArguments()
+        device.Launch("regularize_patches", new Dim3(b.P), new Dim3(Block), 0, new KernelArguments()
             .Add(b.Patches).Add(b.N).Add(b.NW).Add(halfWidth).Add(input.Regularize).Add(_band).Add(b.Y).Add(b.FluxWeight).Add(b.Status));
         if (b.Noise)
         {

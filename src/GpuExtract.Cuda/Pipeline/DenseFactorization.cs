@@ -48,7 +48,7 @@ internal sealed class DenseFactorization(IComputeDevice device, DeviceFrame fram
             .Add(frame.Image).Add(frame.Weight).Add(b.Rect).Add(b.Spot)
             .Add(_icov).Add(b.Y).Add(b.FluxWeight));
         device.Launch("regularize_patches", new Dim3(b.P), new Dim3(Block), 0, new KernelArguments()
-            .Add(b.Patches).Add(b.N).Add(b.NW).Add(input.Regularize).Add(_icov).Add(b.Y).Add(b.FluxWeight).Add(b.Status));
+            .Add(b.Patches).Add(b.N).Add(b.NW).Add(-1).Add(input.Regularize).Add(_icov).Add(b.Y).Add(b.FluxWeight).Add(b.Status));
         if (b.Noise)
         {
             device.Copy(_icov, _second, (long)b.P * b.N * b.N * sizeof(double));
